@@ -1,0 +1,97 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// The six services of the assistant backend, in port order (8001–8006).
+/// Each is an executable of the same name over a library target `<Name>Service`
+/// that holds its routes, so tests import exactly what runs.
+let services: [(executable: String, library: String)] = [
+    ("ingestion", "IngestionService"),
+    ("asr", "ASRService"),
+    ("nlu", "NLUService"),
+    ("rag", "RAGService"),
+    ("agent", "AgentService"),
+    ("integrations", "IntegrationsService"),
+]
+
+let package = Package(
+    name: "assistant-suite",
+    platforms: [.macOS(.v15)],
+    products: [.library(name: "ServiceKit", targets: ["ServiceKit"])]
+        + services.map { .executable(name: $0.executable, targets: [$0.executable]) },
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CHiredis",
+            pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
+        .target(
+            name: "ServiceKit",
+            dependencies: [
+                "CHiredis",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        // A server built from ServiceKit alone, with routes that only tests need
+        // (a deliberately slow one), so lifecycle tests drive a real process.
+        .executableTarget(
+            name: "servicekit-fixture",
+            dependencies: ["ServiceKit"],
+            path: "Tests/ServiceKitFixture"
+        ),
+        // Harness shared by the test targets: running services, private Redis and Postgres servers.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "ServiceKit",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(
+            name: "ServiceKitTests",
+            dependencies: [
+                "ServiceKit", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(
+            name: "ServicesTests",
+            dependencies: services.map { .target(name: $0.library) } + [
+                "ServiceKit", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+    ]
+        + services.flatMap { service -> [Target] in
+            [
+                .target(name: service.library, dependencies: ["ServiceKit"]),
+                .executableTarget(
+                    name: service.executable,
+                    dependencies: [.target(name: service.library), "ServiceKit"]
+                ),
+            ]
+        }
+)

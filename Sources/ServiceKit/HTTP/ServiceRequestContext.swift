@@ -1,0 +1,20 @@
+import Hummingbird
+import NIOCore
+
+/// The request context of every service: Hummingbird's core storage plus what ServiceKit's
+/// middleware learns about a request (its id, the body limit of its route, the peer address).
+public struct ServiceRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by ``RequestIDMiddleware`` before anything else runs.
+    public var requestID: String
+    /// The body limit that applies to this request's route; `request.decode` honours it too.
+    public var maxUploadSize: Int
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.requestID = ""
+        self.maxUploadSize = 1_048_576
+        self.remoteAddress = source.channel.remoteAddress
+    }
+}

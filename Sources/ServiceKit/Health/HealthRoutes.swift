@@ -1,0 +1,54 @@
+import Foundation
+import Hummingbird
+
+/// `GET /health` and `GET /ready`, answered from ``HealthMonitor``'s probes.
+enum HealthRoutes {
+    struct HealthReport: ResponseEncodable {
+        let status: String
+        let service: String
+        let version: String
+        let dependencies: [String: HealthMonitor.ProbeResult]
+    }
+
+    static func add(to routes: ServiceRoutes) {
+        let environment = routes.environment
+        routes.get(
+            "/health",
+            summary: "Liveness and dependency status: healthy, or degraded while a dependency is down.",
+            responses: [.ok: "The service is up; the body says which dependencies answer."]
+        ) { _, _ in
+            let results = await environment.health.results()
+            let allUp = results.values.allSatisfy { $0.status == .up }
+            return HealthReport(
+                status: allUp ? "healthy" : "degraded",
+                service: environment.definition.name,
+                version: environment.definition.version,
+                dependencies: Dictionary(uniqueKeysWithValues: results.map { ($0.key.rawValue, $0.value) })
+            )
+        }
+        routes.get(
+            "/ready",
+            summary: "Readiness: 503 while a dependency the service cannot work without is down.",
+            responses: [.ok: "Ready to serve.", .serviceUnavailable: "A required dependency is down."]
+        ) { _, context in
+            let results = await environment.health.results()
+            let down = environment.definition.requiredDependencies
+                .filter { results[$0]?.status != .up }
+                .map(\.rawValue)
+                .sorted()
+            guard down.isEmpty else {
+                return ProblemDetails(status: .serviceUnavailable, detail: "Required dependencies down: \(down.joined(separator: ", ")).", instance: context.requestID).response()
+            }
+            return try JSONEncoder().encodeResponse(["status": "ready"])
+        }
+    }
+}
+
+extension JSONEncoder {
+    /// A JSON response with sorted keys, for bodies built outside a handler's encoder.
+    func encodeResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encode(value)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

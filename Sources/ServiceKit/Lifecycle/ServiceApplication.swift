@@ -1,0 +1,61 @@
+import Hummingbird
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// A service assembled from ServiceKit: dependency clients, health, metrics, the middleware
+/// chain in the suite's order, and the service's own routes next to the built-in ones.
+public struct ServiceApplication {
+    public typealias App = Application<RouterResponder<ServiceRequestContext>>
+
+    public let environment: ServiceEnvironment
+    public let application: App
+
+    /// Builds the service; throws ``ConfigError`` for an unusable `DATABASE_URL` or `REDIS_URL`.
+    /// Nothing connects here: the clients connect in the background once the app runs.
+    public init(definition: ServiceDefinition, settings: ServiceSettings, logger: Logger) throws {
+        let metrics = ServiceMetrics(service: definition.name)
+        let postgres = try settings.databaseURL.map { url throws(ConfigError) in
+            PostgresClient(configuration: try PostgresURL(parsing: url).clientConfiguration(poolSize: settings.databasePoolSize), backgroundLogger: logger)
+        }
+        let redis = try settings.redisURL.map { url throws(ConfigError) in
+            RedisClient(url: try RedisURL(parsing: url), connectTimeout: settings.redisConnectTimeout, commandTimeout: settings.redisCommandTimeout, logger: logger)
+        }
+        let probes: [any DependencyProbe] = [
+            postgres.map { PostgresProbe(client: $0) } ?? UnconfiguredProbe(dependency: .postgres),
+            redis.map { RedisProbe(client: $0) } ?? UnconfiguredProbe(dependency: .redis),
+        ]
+        let health = HealthMonitor(probes: probes, timeout: settings.healthProbeTimeout, metrics: metrics, logger: logger)
+        environment = ServiceEnvironment(definition: definition, settings: settings, metrics: metrics, logger: logger, postgres: postgres, redis: redis, health: health)
+
+        let routes = ServiceRoutes(environment: environment)
+        HealthRoutes.add(to: routes)
+        ObservabilityRoutes.add(to: routes)
+        definition.addRoutes(routes)
+        try ObservabilityRoutes.addOpenAPI(to: routes)
+
+        let router = Router(context: ServiceRequestContext.self)
+        // Hummingbird wraps each route with the middleware added before it, so all of it comes first.
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: AccessLogMiddleware())
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: CORSMiddleware(allowedOrigins: settings.corsAllowOrigins))
+        router.add(middleware: BodyLimitMiddleware(defaultLimit: settings.maxRequestBytes, routeLimits: routes.bodyLimits))
+        if settings.authEnabled, let key = settings.serviceAPIKey {
+            router.add(middleware: AuthMiddleware(apiKey: key))
+        }
+        // Rate limiting and idempotency take their places here, between auth and the handler.
+        router.add(middleware: TimeoutMiddleware(timeout: settings.requestTimeout, metrics: metrics))
+        router.add(middleware: ProblemMiddleware(metrics: metrics))
+        routes.register(on: router)
+
+        let services: [any Service] = [postgres as (any Service)?, redis].compactMap { $0 }
+        application = Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: nil),
+            services: services,
+            logger: logger
+        )
+    }
+}

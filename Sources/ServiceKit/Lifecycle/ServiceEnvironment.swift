@@ -1,0 +1,15 @@
+import Logging
+import PostgresNIO
+
+/// What a service's handlers can reach: its settings, metrics, logger and dependency clients.
+public struct ServiceEnvironment: Sendable {
+    public let definition: ServiceDefinition
+    public let settings: ServiceSettings
+    public let metrics: ServiceMetrics
+    public let logger: Logger
+    /// Nil when `DATABASE_URL` is not configured.
+    public let postgres: PostgresClient?
+    /// Nil when `REDIS_URL` is not configured.
+    public let redis: RedisClient?
+    public let health: HealthMonitor
+}

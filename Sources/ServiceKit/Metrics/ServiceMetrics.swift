@@ -1,0 +1,74 @@
+import Hummingbird
+import Prometheus
+
+/// One service's Prometheus registry and the suite-wide HTTP and dependency metrics,
+/// all named `<service>_…`. Each service instance owns its registry, so several can share a process.
+public final class ServiceMetrics: Sendable {
+    /// What kind of failure an error response was, for `<svc>_http_errors_total{type}`.
+    public enum ErrorKind: String, Sendable, CaseIterable {
+        case validation, unhandled, timeout
+    }
+
+    public let registry: PrometheusCollectorRegistry
+    public let service: String
+
+    private let requests: MetricName
+    private let duration: MetricName
+    private let errors: MetricName
+    private let dependencyUp: MetricName
+
+    static let durationBuckets: [Duration] = [
+        .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+        .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30),
+    ]
+
+    public init(service: String, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.service = service
+        self.registry = registry
+        requests = MetricName(namespace: service, metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered, by method, route template and status.")
+        duration = MetricName(namespace: service, metricName: "http_request_duration", unitName: "seconds", helpText: "Time to produce a response, by method and route template.")
+        errors = MetricName(namespace: service, metricName: "http_errors", unitName: "total", helpText: "Error responses by kind: validation, unhandled or timeout.")
+        dependencyUp = MetricName(namespace: service, metricName: "dependency_up", unitName: "", helpText: "1 when the last probe of the dependency succeeded, else 0.")
+        // Present from the start at zero, so alerts and rate() see the series before the first error.
+        for kind in ErrorKind.allCases {
+            _ = registry.makeCounter(descriptor: errors.descriptor, labels: [("type", kind.rawValue)])
+        }
+    }
+
+    public func recordRequest(method: HTTPRequest.Method, path: String, status: HTTPResponse.Status, duration elapsed: Duration) {
+        registry.makeCounter(descriptor: requests.descriptor, labels: [("method", method.rawValue), ("path", path), ("status", String(status.code))]).increment()
+        registry.makeDurationHistogram(descriptor: duration.descriptor, labels: [("method", method.rawValue), ("path", path)], buckets: Self.durationBuckets).record(elapsed)
+    }
+
+    public func recordError(_ kind: ErrorKind) {
+        registry.makeCounter(descriptor: errors.descriptor, labels: [("type", kind.rawValue)]).increment()
+    }
+
+    public func setDependency(_ dependency: Dependency, up: Bool) {
+        registry.makeGauge(descriptor: dependencyUp.descriptor, labels: [("component", dependency.rawValue)]).set(to: up ? 1.0 : 0.0)
+    }
+
+    /// The Prometheus text exposition of everything registered.
+    public func exposition() -> [UInt8] {
+        registry.emitToBuffer()
+    }
+}
+
+/// The parts of a metric's name and its help text; swift-prometheus's own descriptor is not `Sendable`.
+public struct MetricName: Sendable {
+    public let namespace: String
+    public let metricName: String
+    public let unitName: String
+    public let helpText: String
+
+    public init(namespace: String, metricName: String, unitName: String, helpText: String) {
+        self.namespace = namespace
+        self.metricName = metricName
+        self.unitName = unitName
+        self.helpText = helpText
+    }
+
+    public var descriptor: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: namespace, metricName: metricName, unitName: unitName, helpText: helpText)
+    }
+}

@@ -1,0 +1,37 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Outermost middleware: accepts a sane incoming `X-Request-ID` or generates one, makes it
+/// task-local and part of the request logger, and echoes it on every response.
+public struct RequestIDMiddleware: RouterMiddleware {
+    public typealias Context = ServiceRequestContext
+
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let incoming = request.headers[.requestID]
+        let id = incoming.flatMap { RequestID.isAcceptable($0) ? $0 : nil } ?? RequestID.generate()
+        var context = context
+        context.requestID = id
+        context.logger[metadataKey: JSONLogHandler.hummingbirdRequestIDKey] = .string(id)
+        var response: Response
+        do {
+            response = try await RequestID.$current.withValue(id) {
+                try await next(request, context)
+            }
+        } catch {
+            // Inner middleware turns errors into problem responses; this is the last resort.
+            context.logger.error("request failed outside the error middleware", metadata: ["error_type": "\(type(of: error))"])
+            response = ProblemDetails(type: ProblemType.internalError, status: .internalServerError, detail: "An internal error occurred.", instance: id).response()
+        }
+        response.headers[.requestID] = id
+        return response
+    }
+}
+
+extension HTTPField.Name {
+    public static let requestID = Self(RequestID.headerName)!
+    public static let apiKey = Self("X-API-Key")!
+    public static let idempotencyKey = Self("Idempotency-Key")!
+}

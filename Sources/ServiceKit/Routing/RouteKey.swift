@@ -1,0 +1,15 @@
+import Hummingbird
+
+/// A method and route template (`POST /v1/audio`, `GET /v1/jobs/{id}`): how per-route settings
+/// such as body limits are declared and looked up once the router has matched a request.
+public struct RouteKey: Sendable, Hashable, CustomStringConvertible {
+    public let method: HTTPRequest.Method
+    public let template: String
+
+    public init(_ method: HTTPRequest.Method, _ template: String) {
+        self.method = method
+        self.template = RouterPath(template).description
+    }
+
+    public var description: String { "\(method.rawValue) \(template)" }
+}

@@ -1,0 +1,4 @@
+import AgentService
+import ServiceKit
+
+await ServiceMain.run(AgentService.definition)

@@ -1,0 +1,4 @@
+import ASRService
+import ServiceKit
+
+await ServiceMain.run(ASRService.definition)

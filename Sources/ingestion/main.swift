@@ -1,0 +1,4 @@
+import IngestionService
+import ServiceKit
+
+await ServiceMain.run(IngestionService.definition)

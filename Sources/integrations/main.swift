@@ -1,0 +1,4 @@
+import IntegrationsService
+import ServiceKit
+
+await ServiceMain.run(IntegrationsService.definition)

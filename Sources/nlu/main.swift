@@ -1,0 +1,4 @@
+import NLUService
+import ServiceKit
+
+await ServiceMain.run(NLUService.definition)

@@ -1,0 +1,4 @@
+import RAGService
+import ServiceKit
+
+await ServiceMain.run(RAGService.definition)
