@@ -30,9 +30,14 @@ public final class RedisServerProcess: @unchecked Sendable {
     public func freeze() { child?.signal(SIGSTOP) }
     public func thaw() { child?.signal(SIGCONT) }
 
+    /// Runs `redis-cli` against this server and returns what it printed.
+    public func cli(_ arguments: [String]) async throws -> String {
+        try await runCommand("/usr/bin/env", ["redis-cli", "-p", String(port)] + arguments)
+    }
+
     /// A counter from `INFO commandstats`, e.g. how many PINGs the server has answered.
     public func commandCalls(_ command: String) async throws -> Int {
-        let output = try await runCommand("/usr/bin/env", ["redis-cli", "-p", String(port), "INFO", "commandstats"])
+        let output = try await cli(["INFO", "commandstats"])
         guard let line = output.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("cmdstat_\(command):") }),
             let calls = line.split(separator: ",").first?.split(separator: "=").last, let value = Int(calls)
         else { return 0 }

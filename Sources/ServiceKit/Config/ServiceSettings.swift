@@ -20,6 +20,11 @@ public struct ServiceSettings: Sendable {
     public var redisCommandTimeout: Duration
     public var healthProbeTimeout: Duration
     public var shutdownTimeout: Duration
+    public var idempotencyTTL: Duration
+    public var rateLimitDefault: [RateLimit]
+    /// Per-route limits from `RATE_LIMIT_ENDPOINTS`; they replace limits declared in code.
+    public var rateLimitEndpoints: [RouteKey: [RateLimit]]
+    public var trustedProxies: [String]
 
     /// Reads every setting for `service`; throws ``ConfigError`` naming the first bad variable.
     public init(for service: ServiceDefinition, config: Config) throws(ConfigError) {
@@ -45,6 +50,20 @@ public struct ServiceSettings: Sendable {
         redisCommandTimeout = try config.seconds("REDIS_COMMAND_TIMEOUT_SECONDS", default: 2)
         healthProbeTimeout = try config.seconds("HEALTH_PROBE_TIMEOUT_SECONDS", default: 1)
         shutdownTimeout = try config.seconds("SHUTDOWN_TIMEOUT_SECONDS", default: 25)
+        idempotencyTTL = try config.seconds("IDEMPOTENCY_TTL_SECONDS", default: 600)
+        let defaultLimits = try config.string("RATE_LIMIT_DEFAULT", default: "1000/minute")
+        do {
+            rateLimitDefault = try RateLimit.list(parsing: defaultLimits)
+        } catch {
+            throw ConfigError(name: "RATE_LIMIT_DEFAULT", reason: error.description)
+        }
+        let endpointLimits = try config.string("RATE_LIMIT_ENDPOINTS", default: "")
+        do {
+            rateLimitEndpoints = try RateLimit.endpoints(parsing: endpointLimits)
+        } catch {
+            throw ConfigError(name: "RATE_LIMIT_ENDPOINTS", reason: error.description)
+        }
+        trustedProxies = try config.list("TRUSTED_PROXIES")
     }
 
     /// Effective non-secret settings, for the start-up log line.
@@ -64,6 +83,10 @@ public struct ServiceSettings: Sendable {
             "redis_command_timeout_seconds": "\(redisCommandTimeout.seconds)",
             "health_probe_timeout_seconds": "\(healthProbeTimeout.seconds)",
             "shutdown_timeout_seconds": "\(shutdownTimeout.seconds)",
+            "idempotency_ttl_seconds": "\(idempotencyTTL.seconds)",
+            "rate_limit_default": "\(rateLimitDefault.map(\.description).joined(separator: ";"))",
+            "rate_limit_endpoints": "\(rateLimitEndpoints.map { "\($0.key)=\($0.value.map(\.description).joined(separator: ";"))" }.sorted().joined(separator: ";"))",
+            "trusted_proxies": "\(trustedProxies.joined(separator: ","))",
         ]
     }
 }

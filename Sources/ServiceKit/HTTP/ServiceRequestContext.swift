@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import NIOCore
 
@@ -10,11 +11,21 @@ public struct ServiceRequestContext: RequestContext {
     /// The body limit that applies to this request's route; `request.decode` honours it too.
     public var maxUploadSize: Int
     public let remoteAddress: SocketAddress?
+    /// Set by ``AuthMiddleware`` once a key was accepted: a stable, non-secret id for it.
+    public var principal: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.requestID = ""
         self.maxUploadSize = 1_048_576
         self.remoteAddress = source.channel.remoteAddress
+    }
+
+    /// JSON with sorted keys, so identical data always gives identical bytes.
+    public var responseEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
     }
 }

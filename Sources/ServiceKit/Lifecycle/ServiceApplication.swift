@@ -45,8 +45,25 @@ public struct ServiceApplication {
         if settings.authEnabled, let key = settings.serviceAPIKey {
             router.add(middleware: AuthMiddleware(apiKey: key))
         }
-        // Rate limiting and idempotency take their places here, between auth and the handler.
+        router.add(
+            middleware: RateLimitMiddleware(
+                limiter: RateLimiter(service: definition.name, fallback: RedisFallback(feature: "rate limiting", redis: redis, logger: logger)),
+                identity: ClientIdentity(trustedProxies: Set(settings.trustedProxies)),
+                defaultLimits: settings.rateLimitDefault,
+                routeLimits: routes.rateLimits(overriddenBy: settings.rateLimitEndpoints),
+                metrics: metrics
+            )
+        )
         router.add(middleware: TimeoutMiddleware(timeout: settings.requestTimeout, metrics: metrics))
+        router.add(
+            middleware: IdempotencyMiddleware(
+                routes: routes.idempotentRoutes,
+                store: IdempotencyStore(service: definition.name, fallback: RedisFallback(feature: "idempotency", redis: redis, logger: logger)),
+                ttl: settings.idempotencyTTL,
+                claimTTL: settings.requestTimeout + .seconds(5),
+                metrics: metrics
+            )
+        )
         router.add(middleware: ProblemMiddleware(metrics: metrics))
         routes.register(on: router)
 

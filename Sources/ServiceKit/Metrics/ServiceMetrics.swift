@@ -9,6 +9,11 @@ public final class ServiceMetrics: Sendable {
         case validation, unhandled, timeout
     }
 
+    /// How an idempotent request was answered, for `<svc>_idempotency_requests_total{result}`.
+    public enum IdempotencyResult: String, Sendable, CaseIterable {
+        case new, replayed, conflict, mismatch
+    }
+
     public let registry: PrometheusCollectorRegistry
     public let service: String
 
@@ -16,6 +21,8 @@ public final class ServiceMetrics: Sendable {
     private let duration: MetricName
     private let errors: MetricName
     private let dependencyUp: MetricName
+    private let idempotency: MetricName
+    private let rateLimited: MetricName
 
     static let durationBuckets: [Duration] = [
         .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
@@ -29,6 +36,9 @@ public final class ServiceMetrics: Sendable {
         duration = MetricName(namespace: service, metricName: "http_request_duration", unitName: "seconds", helpText: "Time to produce a response, by method and route template.")
         errors = MetricName(namespace: service, metricName: "http_errors", unitName: "total", helpText: "Error responses by kind: validation, unhandled or timeout.")
         dependencyUp = MetricName(namespace: service, metricName: "dependency_up", unitName: "", helpText: "1 when the last probe of the dependency succeeded, else 0.")
+        idempotency = MetricName(namespace: service, metricName: "idempotency_requests", unitName: "total", helpText: "Requests carrying an Idempotency-Key, by outcome: new, replayed, conflict or mismatch.")
+        rateLimited = MetricName(namespace: service, metricName: "rate_limited_requests", unitName: "total", helpText: "Requests refused with 429 by the rate limiter.")
+        _ = registry.makeCounter(descriptor: rateLimited.descriptor)
         // Present from the start at zero, so alerts and rate() see the series before the first error.
         for kind in ErrorKind.allCases {
             _ = registry.makeCounter(descriptor: errors.descriptor, labels: [("type", kind.rawValue)])
@@ -42,6 +52,14 @@ public final class ServiceMetrics: Sendable {
 
     public func recordError(_ kind: ErrorKind) {
         registry.makeCounter(descriptor: errors.descriptor, labels: [("type", kind.rawValue)]).increment()
+    }
+
+    public func recordIdempotency(_ result: IdempotencyResult) {
+        registry.makeCounter(descriptor: idempotency.descriptor, labels: [("result", result.rawValue)]).increment()
+    }
+
+    public func recordRateLimited() {
+        registry.makeCounter(descriptor: rateLimited.descriptor).increment()
     }
 
     public func setDependency(_ dependency: Dependency, up: Bool) {

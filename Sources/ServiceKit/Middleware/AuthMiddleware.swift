@@ -1,3 +1,4 @@
+import Crypto
 import Hummingbird
 
 /// With `AUTH_ENABLED`, requires `SERVICE_API_KEY` as `Authorization: Bearer …` or `X-API-Key`,
@@ -9,13 +10,21 @@ public struct AuthMiddleware: RouterMiddleware {
     public static let openPaths: Set<String> = ["/health", "/ready", "/metrics"]
 
     let expectedKey: [UInt8]
+    /// Identifies the key in logs and rate-limit buckets without revealing it.
+    let principal: String
 
     public init(apiKey: String) {
         self.expectedKey = Array(apiKey.utf8)
+        self.principal = "key:" + SHA256.hash(data: expectedKey).prefix(8).hexString
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if Self.openPaths.contains(request.uri.path) || presentedKeyMatches(request) {
+        if Self.openPaths.contains(request.uri.path) {
+            return try await next(request, context)
+        }
+        if presentedKeyMatches(request) {
+            var context = context
+            context.principal = principal
             return try await next(request, context)
         }
         return ProblemDetails(type: ProblemType.unauthorized, status: .unauthorized, detail: "A valid API key is required.", instance: context.requestID)

@@ -29,9 +29,3 @@ public struct RequestIDMiddleware: RouterMiddleware {
         return response
     }
 }
-
-extension HTTPField.Name {
-    public static let requestID = Self(RequestID.headerName)!
-    public static let apiKey = Self("X-API-Key")!
-    public static let idempotencyKey = Self("Idempotency-Key")!
-}

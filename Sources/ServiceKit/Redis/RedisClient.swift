@@ -47,11 +47,13 @@ public final class RedisClient: Service, Sendable {
         try await command(bytes: arguments.map { Array($0.utf8) })
     }
 
-    public func command(bytes arguments: [[UInt8]]) async throws -> RedisReply {
+    /// Sends a command; `extraWait` stretches the read timeout for commands that block on the
+    /// server (`XREADGROUP … BLOCK`), which also hold one of the pool's threads meanwhile.
+    public func command(bytes arguments: [[UInt8]], extraWait: Duration = .zero) async throws -> RedisReply {
         try await threadPool.runIfActive { [self] in
             let connection = try checkout()
             do {
-                let reply = try connection.send(arguments)
+                let reply = extraWait == .zero ? try connection.send(arguments) : try connection.send(arguments, extraWait: extraWait, commandTimeout: commandTimeout)
                 checkin(connection)
                 return reply
             } catch let error as RedisError {

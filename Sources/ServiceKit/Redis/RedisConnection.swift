@@ -49,6 +49,34 @@ final class RedisConnection: @unchecked Sendable {
     /// Whether hiredis has marked the connection failed; such a connection is discarded.
     var isBroken: Bool { context.pointee.err != 0 }
 
+    /// Sends a command that may legitimately wait (`XREADGROUP … BLOCK`), with a read
+    /// timeout stretched by `extraWait` for this one call.
+    func send(_ arguments: [[UInt8]], extraWait: Duration, commandTimeout: Duration) throws(RedisError) -> RedisReply {
+        redisSetTimeout(context, timeval(commandTimeout + extraWait))
+        defer { redisSetTimeout(context, timeval(commandTimeout)) }
+        return try send(arguments)
+    }
+
+    /// Reads the next reply without sending anything (a subscription's messages).
+    func receive() throws(RedisError) -> RedisReply {
+        var raw: UnsafeMutableRawPointer?
+        guard redisGetReply(context, &raw) == REDIS_OK, let raw else {
+            throw .connectionLost(Self.errorText(context))
+        }
+        defer { freeReplyObject(raw) }
+        return try Self.convert(raw.assumingMemoryBound(to: redisReply.self))
+    }
+
+    /// Unblocks a thread waiting in ``receive()`` from another thread; the connection is then broken.
+    func interrupt() {
+        shutdown(context.pointee.fd, Int32(SHUT_RDWR))
+    }
+
+    /// Removes the read timeout, for a connection that waits for pushed messages indefinitely.
+    func disableReadTimeout() {
+        redisSetTimeout(context, Glibc.timeval(tv_sec: 0, tv_usec: 0))
+    }
+
     /// Sends one command (binary-safe arguments) and reads its reply.
     func send(_ arguments: [[UInt8]]) throws(RedisError) -> RedisReply {
         var lengths = arguments.map(\.count)

@@ -46,8 +46,8 @@ struct OpenAPIDocument: Encodable {
 struct OpenAPIOperation: Encodable {
     struct Parameter: Encodable {
         let name: String
-        let `in` = "path"
-        let required = true
+        let `in`: String
+        let required: Bool
         let schema = Schema.string
     }
 
@@ -73,7 +73,7 @@ struct OpenAPIOperation: Encodable {
         case operationId, summary, parameters, responses, security
     }
 
-    init(key: RouteKey, summary: String, responses: [HTTPResponse.Status: String]) {
+    init(key: RouteKey, summary: String, responses: [HTTPResponse.Status: String], idempotent: Bool = false) {
         path = key.template
         method = key.method.rawValue.lowercased()
         self.summary = summary
@@ -82,7 +82,18 @@ struct OpenAPIOperation: Encodable {
             return (segment.first == "{" ? "By" : "") + name.prefix(1).uppercased() + name.dropFirst()
         }.joined()
         let names = key.template.split(separator: "/").filter { $0.first == "{" }.map { String($0.dropFirst().dropLast()) }
-        parameters = names.isEmpty ? nil : names.map { Parameter(name: $0) }
+        var parameters = names.map { Parameter(name: $0, in: "path", required: true) }
+        var responses = responses
+        let isOpen = AuthMiddleware.openPaths.contains(key.template)
+        if idempotent {
+            parameters.append(Parameter(name: "Idempotency-Key", in: "header", required: false))
+            responses[.conflict] = responses[.conflict] ?? "A request with this Idempotency-Key is still in progress."
+            responses[.unprocessableContent] = responses[.unprocessableContent] ?? "Invalid request, or an Idempotency-Key reused with a different request."
+        }
+        if !isOpen {
+            responses[.tooManyRequests] = responses[.tooManyRequests] ?? "Rate limit exceeded; see Retry-After."
+        }
+        self.parameters = parameters.isEmpty ? nil : parameters
         var documented: [String: ResponseObject] = [:]
         for (status, description) in responses {
             let content: [String: MediaType]? = status.code >= 400 ? [ProblemDetails.mediaType: MediaType(schema: .problemReference)] : nil
@@ -90,7 +101,7 @@ struct OpenAPIOperation: Encodable {
         }
         documented["default"] = ResponseObject(description: "An error, as RFC 9457 problem details.", content: [ProblemDetails.mediaType: MediaType(schema: .problemReference)])
         self.responses = documented
-        security = AuthMiddleware.openPaths.contains(key.template) ? [] : [["bearer": []], ["apiKey": []]]
+        security = isOpen ? [] : [["bearer": []], ["apiKey": []]]
     }
 }
 

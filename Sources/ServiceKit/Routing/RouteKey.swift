@@ -11,5 +11,11 @@ public struct RouteKey: Sendable, Hashable, CustomStringConvertible {
         self.template = RouterPath(template).description
     }
 
+    /// For a template already in the router's form, such as `context.endpointPath`.
+    init(_ method: HTTPRequest.Method, normalized template: String) {
+        self.method = method
+        self.template = template
+    }
+
     public var description: String { "\(method.rawValue) \(template)" }
 }

@@ -5,11 +5,14 @@ import Hummingbird
 public final class ServiceRoutes {
     public typealias Handler = @Sendable (Request, ServiceRequestContext) async throws -> Response
 
-    /// What a route needs beyond its handler: documentation and its own body limit.
+    /// What a route needs beyond its handler: documentation, and the middleware settings it
+    /// declares for itself.
     struct Declaration {
         let key: RouteKey
         let operation: OpenAPIOperation
         let bodyLimit: Int?
+        let idempotent: Bool
+        let rateLimits: [RateLimit]?
         let handler: Handler
     }
 
@@ -21,22 +24,34 @@ public final class ServiceRoutes {
     }
 
     /// Declares an endpoint. `path` uses `{name}` for parameters; `responses` maps each status
-    /// the endpoint answers to what it means; `bodyLimit` raises `MAX_REQUEST_BYTES` for this route.
+    /// the endpoint answers to what it means; `bodyLimit` raises `MAX_REQUEST_BYTES` for this
+    /// route; `idempotent` makes `Idempotency-Key` replay its responses; `rateLimit` (such as
+    /// `"10/minute;100/hour"`) replaces `RATE_LIMIT_DEFAULT` for it.
     public func on<Output: ResponseGenerator>(
         _ method: HTTPRequest.Method,
         _ path: String,
         summary: String,
         responses: [HTTPResponse.Status: String],
         bodyLimit: Int? = nil,
+        idempotent: Bool = false,
+        rateLimit: String? = nil,
         handler: @escaping @Sendable (Request, ServiceRequestContext) async throws -> Output
     ) {
         let key = RouteKey(method, path)
         precondition(!declarations.contains { $0.key == key }, "route \(key) declared twice")
+        let rateLimits: [RateLimit]?
+        do {
+            rateLimits = try rateLimit.map { text throws(RateLimitSyntaxError) in try RateLimit.list(parsing: text) }
+        } catch {
+            preconditionFailure("route \(key) declares an invalid rate limit \(error)")
+        }
         declarations.append(
             Declaration(
                 key: key,
-                operation: OpenAPIOperation(key: key, summary: summary, responses: responses),
+                operation: OpenAPIOperation(key: key, summary: summary, responses: responses, idempotent: idempotent),
                 bodyLimit: bodyLimit,
+                idempotent: idempotent,
+                rateLimits: rateLimits,
                 handler: { request, context in
                     try await handler(request, context).response(from: request, context: context)
                 }
@@ -48,8 +63,23 @@ public final class ServiceRoutes {
         on(.get, path, summary: summary, responses: responses, handler: handler)
     }
 
-    public func post<Output: ResponseGenerator>(_ path: String, summary: String, responses: [HTTPResponse.Status: String], bodyLimit: Int? = nil, handler: @escaping @Sendable (Request, ServiceRequestContext) async throws -> Output) {
-        on(.post, path, summary: summary, responses: responses, bodyLimit: bodyLimit, handler: handler)
+    public func get<Output: ResponseGenerator>(_ path: String, summary: String, responses: [HTTPResponse.Status: String], rateLimit: String?, handler: @escaping @Sendable (Request, ServiceRequestContext) async throws -> Output) {
+        on(.get, path, summary: summary, responses: responses, rateLimit: rateLimit, handler: handler)
+    }
+
+    public func post<Output: ResponseGenerator>(_ path: String, summary: String, responses: [HTTPResponse.Status: String], bodyLimit: Int? = nil, idempotent: Bool = false, rateLimit: String? = nil, handler: @escaping @Sendable (Request, ServiceRequestContext) async throws -> Output) {
+        on(.post, path, summary: summary, responses: responses, bodyLimit: bodyLimit, idempotent: idempotent, rateLimit: rateLimit, handler: handler)
+    }
+
+    var idempotentRoutes: Set<RouteKey> {
+        Set(declarations.filter(\.idempotent).map(\.key))
+    }
+
+    /// Limits declared in code, with `overrides` (from configuration) taking precedence.
+    func rateLimits(overriddenBy overrides: [RouteKey: [RateLimit]]) -> [RouteKey: [RateLimit]] {
+        var limits = Dictionary(uniqueKeysWithValues: declarations.compactMap { declaration in declaration.rateLimits.map { (declaration.key, $0) } })
+        limits.merge(overrides) { _, configured in configured }
+        return limits
     }
 
     var bodyLimits: [RouteKey: Int] {
