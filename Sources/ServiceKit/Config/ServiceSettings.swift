@@ -21,6 +21,7 @@ public struct ServiceSettings: Sendable {
     public var healthProbeTimeout: Duration
     public var shutdownTimeout: Duration
     public var idempotencyTTL: Duration
+    public var rateLimitEnabled: Bool
     public var rateLimitDefault: [RateLimit]
     /// Per-route limits from `RATE_LIMIT_ENDPOINTS`; they replace limits declared in code.
     public var rateLimitEndpoints: [RouteKey: [RateLimit]]
@@ -51,6 +52,7 @@ public struct ServiceSettings: Sendable {
         healthProbeTimeout = try config.seconds("HEALTH_PROBE_TIMEOUT_SECONDS", default: 1)
         shutdownTimeout = try config.seconds("SHUTDOWN_TIMEOUT_SECONDS", default: 25)
         idempotencyTTL = try config.seconds("IDEMPOTENCY_TTL_SECONDS", default: 600)
+        rateLimitEnabled = try config.bool("RATE_LIMIT_ENABLED", default: true)
         let defaultLimits = try config.string("RATE_LIMIT_DEFAULT", default: "1000/minute")
         do {
             rateLimitDefault = try RateLimit.list(parsing: defaultLimits)
@@ -84,6 +86,7 @@ public struct ServiceSettings: Sendable {
             "health_probe_timeout_seconds": "\(healthProbeTimeout.seconds)",
             "shutdown_timeout_seconds": "\(shutdownTimeout.seconds)",
             "idempotency_ttl_seconds": "\(idempotencyTTL.seconds)",
+            "rate_limit_enabled": "\(rateLimitEnabled)",
             "rate_limit_default": "\(rateLimitDefault.map(\.description).joined(separator: ";"))",
             "rate_limit_endpoints": "\(rateLimitEndpoints.map { "\($0.key)=\($0.value.map(\.description).joined(separator: ";"))" }.sorted().joined(separator: ";"))",
             "trusted_proxies": "\(trustedProxies.joined(separator: ","))",

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The request id: validated from `X-Request-ID` or generated, and carried task-locally so
 /// logs and outbound calls made while handling a request name it.
 public enum RequestID {
@@ -22,7 +20,10 @@ public enum RequestID {
         }
     }
 
+    /// 128 random bits as 32 hex digits.
     public static func generate() -> String {
-        UUID().uuidString.lowercased()
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<2).flatMap { _ in withUnsafeBytes(of: generator.next() as UInt64, Array.init) }
+        return bytes.hexString
     }
 }

@@ -45,15 +45,17 @@ public struct ServiceApplication {
         if settings.authEnabled, let key = settings.serviceAPIKey {
             router.add(middleware: AuthMiddleware(apiKey: key))
         }
-        router.add(
-            middleware: RateLimitMiddleware(
-                limiter: RateLimiter(service: definition.name, fallback: RedisFallback(feature: "rate limiting", redis: redis, logger: logger)),
-                identity: ClientIdentity(trustedProxies: Set(settings.trustedProxies)),
-                defaultLimits: settings.rateLimitDefault,
-                routeLimits: routes.rateLimits(overriddenBy: settings.rateLimitEndpoints),
-                metrics: metrics
+        if settings.rateLimitEnabled {
+            router.add(
+                middleware: RateLimitMiddleware(
+                    limiter: RateLimiter(service: definition.name, fallback: RedisFallback(feature: "rate limiting", redis: redis, logger: logger)),
+                    identity: ClientIdentity(trustedProxies: Set(settings.trustedProxies)),
+                    defaultLimits: settings.rateLimitDefault,
+                    routeLimits: routes.rateLimits(overriddenBy: settings.rateLimitEndpoints),
+                    metrics: metrics
+                )
             )
-        )
+        }
         router.add(middleware: TimeoutMiddleware(timeout: settings.requestTimeout, metrics: metrics))
         router.add(
             middleware: IdempotencyMiddleware(

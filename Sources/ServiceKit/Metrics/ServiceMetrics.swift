@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOConcurrencyHelpers
 import Prometheus
 
 /// One service's Prometheus registry and the suite-wide HTTP and dependency metrics,
@@ -45,9 +46,34 @@ public final class ServiceMetrics: Sendable {
         }
     }
 
+    /// The request metrics of one method, route and status, looked up once and then reused:
+    /// the registry's own lookup builds names and compares label lists on every call.
+    private struct RouteMetrics: Sendable {
+        let requests: Counter
+        let duration: DurationHistogram
+    }
+
+    private struct RouteMetricsKey: Hashable {
+        let method: HTTPRequest.Method
+        let path: String
+        let status: Int
+    }
+
+    private let routeMetrics = NIOLockedValueBox<[RouteMetricsKey: RouteMetrics]>([:])
+
     public func recordRequest(method: HTTPRequest.Method, path: String, status: HTTPResponse.Status, duration elapsed: Duration) {
-        registry.makeCounter(descriptor: requests.descriptor, labels: [("method", method.rawValue), ("path", path), ("status", String(status.code))]).increment()
-        registry.makeDurationHistogram(descriptor: duration.descriptor, labels: [("method", method.rawValue), ("path", path)], buckets: Self.durationBuckets).record(elapsed)
+        let key = RouteMetricsKey(method: method, path: path, status: status.code)
+        let metrics = routeMetrics.withLockedValue { cache in
+            if let cached = cache[key] { return cached }
+            let created = RouteMetrics(
+                requests: registry.makeCounter(descriptor: requests.descriptor, labels: [("method", method.rawValue), ("path", path), ("status", String(status.code))]),
+                duration: registry.makeDurationHistogram(descriptor: duration.descriptor, labels: [("method", method.rawValue), ("path", path)], buckets: Self.durationBuckets)
+            )
+            cache[key] = created
+            return created
+        }
+        metrics.requests.increment()
+        metrics.duration.record(elapsed)
     }
 
     public func recordError(_ kind: ErrorKind) {

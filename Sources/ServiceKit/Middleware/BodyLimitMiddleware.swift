@@ -19,7 +19,7 @@ public struct BodyLimitMiddleware: RouterMiddleware {
     /// Runs after the router matched, so the route's template is known without reading the body.
     func limit(for request: Request, context: Context) -> Int {
         guard let template = context.endpointPath else { return defaultLimit }
-        return routeLimits[RouteKey(request.method, template)] ?? defaultLimit
+        return routeLimits[RouteKey(request.method, normalized: template)] ?? defaultLimit
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

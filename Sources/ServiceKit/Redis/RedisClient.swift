@@ -1,16 +1,18 @@
+import Atomics
 import Logging
 import NIOConcurrencyHelpers
 import NIOPosix
 import ServiceLifecycle
 
-/// An async Redis client over blocking hiredis connections.
+/// An async Redis client over blocking hiredis connections, none of them ever used from a
+/// SwiftNIO event loop.
 ///
-/// Each command runs as one job on the client's own thread pool (never a SwiftNIO event
-/// loop): the job takes an idle connection or opens one, sends, and returns the connection
-/// unless it broke. So concurrent commands are bounded by the pool size, and so are
-/// connections. After a failed connect, new connects wait out an exponential backoff with
-/// jitter; until then commands fail fast with ``RedisError/unavailable(_:)`` instead of
-/// queueing behind a dead server.
+/// Ordinary commands go to a few ``RedisPipeline``s (a connection and a thread each) that
+/// write whatever is waiting in one round trip. Commands that wait on the server
+/// (`XREADGROUP … BLOCK`) instead take a connection of their own on the client's thread
+/// pool, so they never hold up a pipeline. After a failed connect, new connects wait out an
+/// exponential backoff with jitter; until then commands fail fast with
+/// ``RedisError/unavailable(_:)`` instead of queueing behind a dead server.
 ///
 /// As a `Service` it makes the first connection in the background (the HTTP server does not
 /// wait for it), logs each outage once, and closes its connections on shutdown.
@@ -22,8 +24,11 @@ public final class RedisClient: Service, Sendable {
     private let threadPool: NIOThreadPool
     private let backoff: Backoff
     private let state: NIOLockedValueBox<State>
+    private let connector: Connector
+    private let pipelines: [RedisPipeline]
+    private let nextPipeline = ManagedAtomic(0)
 
-    private struct State {
+    fileprivate struct State {
         var idle: [RedisConnection] = []
         var failedConnects = 0
         var nextConnectAttempt: ContinuousClock.Instant?
@@ -31,14 +36,23 @@ public final class RedisClient: Service, Sendable {
         var outageLogged = false
     }
 
-    public init(url: RedisURL, poolSize: Int = 4, connectTimeout: Duration = .seconds(2), commandTimeout: Duration = .seconds(2), backoff: Backoff = Backoff(), logger: Logger) {
+    /// - Parameters:
+    ///   - pipelines: connections for ordinary commands, each with its own thread.
+    ///   - blockingPoolSize: threads (and at most as many connections) for blocking commands.
+    public init(url: RedisURL, pipelines: Int = 2, blockingPoolSize: Int = 4, connectTimeout: Duration = .seconds(2), commandTimeout: Duration = .seconds(2), backoff: Backoff = Backoff(), logger: Logger) {
         self.url = url
         self.connectTimeout = connectTimeout
         self.commandTimeout = commandTimeout
         self.backoff = backoff
         self.logger = logger
-        self.threadPool = NIOThreadPool(numberOfThreads: poolSize)
-        self.state = NIOLockedValueBox(State())
+        self.threadPool = NIOThreadPool(numberOfThreads: blockingPoolSize)
+        let state = NIOLockedValueBox(State())
+        self.state = state
+        let connector = Connector(url: url, connectTimeout: connectTimeout, commandTimeout: commandTimeout, backoff: backoff, logger: logger, state: state)
+        self.connector = connector
+        self.pipelines = (0..<max(1, pipelines)).map { index in
+            RedisPipeline(name: "redis-pipeline-\(index)", connect: connector.open, connectionFailed: { connector.noteFailure($0.description) })
+        }
         threadPool.start()
     }
 
@@ -47,18 +61,22 @@ public final class RedisClient: Service, Sendable {
         try await command(bytes: arguments.map { Array($0.utf8) })
     }
 
-    /// Sends a command; `extraWait` stretches the read timeout for commands that block on the
-    /// server (`XREADGROUP … BLOCK`), which also hold one of the pool's threads meanwhile.
+    /// Sends a command; `extraWait` marks one that blocks on the server (`XREADGROUP … BLOCK`)
+    /// for up to that long: it stretches the read timeout and runs on a connection of its own.
     public func command(bytes arguments: [[UInt8]], extraWait: Duration = .zero) async throws -> RedisReply {
-        try await threadPool.runIfActive { [self] in
+        guard extraWait > .zero else {
+            let index = nextPipeline.loadThenWrappingIncrement(ordering: .relaxed)
+            return try await pipelines[index % pipelines.count].submit(arguments)
+        }
+        return try await threadPool.runIfActive { [self] in
             let connection = try checkout()
             do {
-                let reply = extraWait == .zero ? try connection.send(arguments) : try connection.send(arguments, extraWait: extraWait, commandTimeout: commandTimeout)
+                let reply = try connection.send(arguments, extraWait: extraWait, commandTimeout: commandTimeout)
                 checkin(connection)
                 return reply
             } catch let error as RedisError {
                 // An error reply leaves the connection usable; anything else means it is gone.
-                if case .server = error { checkin(connection) } else { noteFailure(error.description) }
+                if case .server = error { checkin(connection) } else { connector.noteFailure(error.description) }
                 throw error
             }
         }
@@ -84,30 +102,40 @@ public final class RedisClient: Service, Sendable {
             }
         }
         try? await gracefulShutdown()
+        pipelines.forEach { $0.stop() }
         state.withLockedValue { $0.idle.removeAll() }
         try await threadPool.shutdownGracefully()
     }
 
-    // MARK: pool (called on pool threads only)
+    // MARK: blocking-command connections (called on pool threads only)
 
     private func checkout() throws(RedisError) -> RedisConnection {
-        enum Next {
-            case reuse(RedisConnection)
-            case wait(String)
-            case connect
+        if let idle = state.withLockedValue({ $0.idle.popLast() }) { return idle }
+        return try connector.open()
+    }
+
+    private func checkin(_ connection: RedisConnection) {
+        guard !connection.isBroken else { return }
+        state.withLockedValue { $0.idle.append(connection) }
+    }
+}
+
+/// Opens connections for the client's pipelines and pool, applying the shared backoff and
+/// logging each outage once: at its first failure, and when a connection succeeds again.
+private struct Connector: Sendable {
+    let url: RedisURL
+    let connectTimeout: Duration
+    let commandTimeout: Duration
+    let backoff: Backoff
+    let logger: Logger
+    let state: NIOLockedValueBox<RedisClient.State>
+
+    func open() throws(RedisError) -> RedisConnection {
+        let waiting = state.withLockedValue { state -> String? in
+            guard let notBefore = state.nextConnectAttempt, ContinuousClock.now < notBefore else { return nil }
+            return "reconnecting after: \(state.lastFailure)"
         }
-        let next = state.withLockedValue { state -> Next in
-            if let connection = state.idle.popLast() { return .reuse(connection) }
-            if let notBefore = state.nextConnectAttempt, ContinuousClock.now < notBefore {
-                return .wait("reconnecting after: \(state.lastFailure)")
-            }
-            return .connect
-        }
-        switch next {
-        case .reuse(let connection): return connection
-        case .wait(let reason): throw .unavailable(reason)
-        case .connect: break
-        }
+        if let waiting { throw .unavailable(waiting) }
         do {
             let connection = try RedisConnection.connect(to: url, connectTimeout: connectTimeout, commandTimeout: commandTimeout)
             let recovered = state.withLockedValue { state in
@@ -128,14 +156,9 @@ public final class RedisClient: Service, Sendable {
         }
     }
 
-    private func checkin(_ connection: RedisConnection) {
-        guard !connection.isBroken else { return }
-        state.withLockedValue { $0.idle.append(connection) }
-    }
-
     /// Records a failed connect or a lost connection: drops idle connections (they likely
     /// share the fault), schedules the next connect, and logs the first failure of an outage.
-    private func noteFailure(_ reason: String) {
+    func noteFailure(_ reason: String) {
         let firstOfOutage = state.withLockedValue { state in
             state.idle.removeAll()
             state.nextConnectAttempt = ContinuousClock.now + backoff.delay(attempt: state.failedConnects)

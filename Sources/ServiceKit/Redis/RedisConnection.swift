@@ -57,7 +57,7 @@ final class RedisConnection: @unchecked Sendable {
         return try send(arguments)
     }
 
-    /// Reads the next reply without sending anything (a subscription's messages).
+    /// Writes what was appended and reads the next reply (also a subscription's messages).
     func receive() throws(RedisError) -> RedisReply {
         var raw: UnsafeMutableRawPointer?
         guard redisGetReply(context, &raw) == REDIS_OK, let raw else {
@@ -79,17 +79,22 @@ final class RedisConnection: @unchecked Sendable {
 
     /// Sends one command (binary-safe arguments) and reads its reply.
     func send(_ arguments: [[UInt8]]) throws(RedisError) -> RedisReply {
+        try append(arguments)
+        return try receive()
+    }
+
+    /// Queues a command in hiredis's output buffer; it is written by the next ``receive()``,
+    /// so several appends followed by as many receives make one pipelined round trip.
+    func append(_ arguments: [[UInt8]]) throws(RedisError) {
         var lengths = arguments.map(\.count)
-        let raw: UnsafeMutableRawPointer? = withCStringArray(arguments) { pointers in
+        let status = withCStringArray(arguments) { pointers in
             lengths.withUnsafeMutableBufferPointer { lengthBuffer in
-                redisCommandArgv(context, Int32(arguments.count), pointers, lengthBuffer.baseAddress)
+                redisAppendCommandArgv(context, Int32(arguments.count), pointers, lengthBuffer.baseAddress)
             }
         }
-        guard let raw else {
+        guard status == REDIS_OK else {
             throw .connectionLost(Self.errorText(context))
         }
-        defer { freeReplyObject(raw) }
-        return try Self.convert(raw.assumingMemoryBound(to: redisReply.self))
     }
 
     private static func convert(_ reply: UnsafeMutablePointer<redisReply>) throws(RedisError) -> RedisReply {
