@@ -71,6 +71,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/TestSupport"
         ),
@@ -91,7 +92,17 @@ let package = Package(
     ]
         + services.flatMap { service -> [Target] in
             [
-                .target(name: service.library, dependencies: ["ServiceKit"]),
+                .target(
+                    name: service.library,
+                    dependencies: [
+                        "ServiceKit",
+                        .product(name: "Hummingbird", package: "hummingbird"),
+                        .product(name: "HTTPTypes", package: "swift-http-types"),
+                        .product(name: "Logging", package: "swift-log"),
+                        .product(name: "PostgresNIO", package: "postgres-nio"),
+                        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                    ]
+                ),
                 .executableTarget(
                     name: service.executable,
                     dependencies: [.target(name: service.library), "ServiceKit"]

@@ -1,3 +1,5 @@
+import ServiceLifecycle
+
 /// What makes one service of the suite distinct: its name, default port, which
 /// dependencies it cannot work without, and the routes it adds to ServiceKit's own.
 public struct ServiceDefinition: Sendable {
@@ -7,7 +9,13 @@ public struct ServiceDefinition: Sendable {
     /// Dependencies whose absence makes `/ready` answer 503.
     public let requiredDependencies: Set<Dependency>
     public let version: String
-    public let addRoutes: @Sendable (ServiceRoutes) -> Void
+    /// The service's schema, applied at start (the schema is named after the service).
+    public let migrations: [Migration]
+    /// Declares the service's routes; may read settings of its own from `routes.environment.config`.
+    public let addRoutes: @Sendable (ServiceRoutes) throws -> Void
+    /// Long-running work of the service beside its HTTP server (job workers, relays), run and
+    /// shut down with it.
+    public let backgroundServices: @Sendable (ServiceEnvironment) -> [any Service]
 
     public init(
         name: String,
@@ -15,14 +23,18 @@ public struct ServiceDefinition: Sendable {
         defaultRequestTimeoutSeconds: Double = 15,
         requiredDependencies: Set<Dependency> = [.postgres, .redis],
         version: String = ServiceKitVersion.current,
-        addRoutes: @escaping @Sendable (ServiceRoutes) -> Void = { _ in }
+        migrations: [Migration] = [],
+        addRoutes: @escaping @Sendable (ServiceRoutes) throws -> Void = { _ in },
+        backgroundServices: @escaping @Sendable (ServiceEnvironment) -> [any Service] = { _ in [] }
     ) {
         self.name = name
         self.defaultPort = defaultPort
         self.defaultRequestTimeoutSeconds = defaultRequestTimeoutSeconds
         self.requiredDependencies = requiredDependencies
         self.version = version
+        self.migrations = migrations
         self.addRoutes = addRoutes
+        self.backgroundServices = backgroundServices
     }
 }
 

@@ -6,6 +6,8 @@ import ServiceKit
 /// lifecycle tests can drive a real process through a graceful shutdown with a request in
 /// flight, and the same small POSTs with and without idempotency (`ops/bench-idempotency`):
 /// an echo, and one whose handler makes a PostgreSQL round trip as a real write would.
+/// With `FIXTURE_JOB_STREAM` set it also consumes that job stream (group `FIXTURE_JOB_GROUP`)
+/// with a handler that never finishes, so a test can kill it mid-job.
 let fixture = ServiceDefinition(
     name: "fixture",
     defaultPort: 8099,
@@ -21,16 +23,27 @@ let fixture = ServiceDefinition(
         }
         routes.post("/bench/plain", summary: "Echoes the body.", responses: [.created: "The body."], handler: echo)
         routes.post("/bench/idempotent", summary: "Echoes the body, idempotently.", responses: [.created: "The body."], idempotent: true, handler: echo)
-        let postgres = routes.environment.postgres
+        let database = routes.environment.database
         let store: @Sendable (Request, ServiceRequestContext) async throws -> Response = { request, context in
             let body = try await request.body.collect(upTo: context.maxUploadSize)
-            guard let postgres else { throw HTTPError(.serviceUnavailable, message: "DATABASE_URL is not set") }
-            let rows = try await postgres.query("SELECT \(body.readableBytes)::int AS size")
-            for try await _ in rows {}
+            guard let database else { throw HTTPError(.serviceUnavailable, message: "DATABASE_URL is not set") }
+            _ = try await database.query("SELECT \(body.readableBytes)::int AS size")
             return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
         }
         routes.post("/bench/db", summary: "Echoes the body after a database round trip.", responses: [.created: "The body."], handler: store)
         routes.post("/bench/db-idempotent", summary: "The same, idempotently.", responses: [.created: "The body."], idempotent: true, handler: store)
+    },
+    backgroundServices: { environment in
+        guard let stream = try? environment.config.string("FIXTURE_JOB_STREAM"), let redis = environment.redis,
+            let configuration = try? JobWorker.Configuration(stream: stream, group: environment.config.string("FIXTURE_JOB_GROUP", default: "fixture"), config: environment.config)
+        else { return [] }
+        return [
+            JobWorker(configuration: configuration, redis: redis, logger: environment.logger) { job in
+                environment.logger.info("fixture worker took a job and hangs", metadata: ["job_id": "\(job.id)"])
+                try await Task.sleep(for: .seconds(3600))
+                return nil
+            }
+        ]
     }
 )
 

@@ -94,5 +94,11 @@ public func runCommand(_ executable: String, _ arguments: [String], environment:
 public struct CommandFailure: Error, CustomStringConvertible {
     public let command: String
     public let output: String
+
+    public init(command: String, output: String) {
+        self.command = command
+        self.output = output
+    }
+
     public var description: String { "\(command) failed: \(output)" }
 }

@@ -17,23 +17,36 @@ public struct RunningService: Sendable {
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// Starts `definition` with the shared test Postgres and Redis (unless `settings` names
-    /// others), runs `body`, then shuts the service down.
+    /// others), runs `body`, then shuts the service down. With `waitForReady`, `body` starts
+    /// once `/ready` answers 200 (the schema is migrated).
     public static func with<Value: Sendable>(
         _ definition: ServiceDefinition,
         settings overrides: [String: String] = [:],
+        waitForReady: Bool = false,
         _ body: @Sendable (RunningService) async throws -> Value
     ) async throws -> Value {
         var variables = ["HOST": "127.0.0.1", "PORT": "0", "SECRETS_DIR": "/nonexistent"]
         variables["DATABASE_URL"] = try TestEnvironment.databaseURL
         variables["REDIS_URL"] = try TestEnvironment.redisURL
         variables.merge(overrides) { _, new in new }
-        let settings = try ServiceSettings(for: definition, config: Config(environment: variables))
+        let config = Config(environment: variables)
+        let settings = try ServiceSettings(for: definition, config: config)
         let logs = LogCapture()
         let logger = Logger(label: definition.name) { _ in JSONLogHandler(service: definition.name, level: .info, sink: logs.append) }
-        let service = try ServiceApplication(definition: definition, settings: settings, logger: logger)
+        let service = try ServiceApplication(definition: definition, settings: settings, config: config, logger: logger)
         let environment = service.environment
         return try await service.application.test(.live) { client in
-            try await body(RunningService(port: client.port!, environment: environment, logs: logs))
+            let running = RunningService(port: client.port!, environment: environment, logs: logs)
+            if waitForReady { try await running.waitUntilReady() }
+            return try await body(running)
+        }
+    }
+
+    public func waitUntilReady(timeout: Duration = .seconds(30)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while try await send(.GET, "/ready").status != 200 {
+            guard ContinuousClock.now < deadline else { throw CommandFailure(command: "wait for /ready", output: "not ready after \(timeout)") }
+            try await Task.sleep(for: .milliseconds(100))
         }
     }
 

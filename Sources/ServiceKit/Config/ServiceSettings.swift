@@ -16,6 +16,7 @@ public struct ServiceSettings: Sendable {
     public var databaseURL: String?
     public var redisURL: String?
     public var databasePoolSize: Int
+    public var databaseQueryTimeout: Duration
     public var redisConnectTimeout: Duration
     public var redisCommandTimeout: Duration
     public var healthProbeTimeout: Duration
@@ -47,6 +48,7 @@ public struct ServiceSettings: Sendable {
         databaseURL = try config.string("DATABASE_URL").flatMap { $0.isEmpty ? nil : $0 }
         redisURL = try config.string("REDIS_URL").flatMap { $0.isEmpty ? nil : $0 }
         databasePoolSize = try config.int("DB_POOL_SIZE", default: 10, range: 1...1000)
+        databaseQueryTimeout = try config.seconds("DB_QUERY_TIMEOUT_SECONDS", default: 5)
         redisConnectTimeout = try config.seconds("REDIS_CONNECT_TIMEOUT_SECONDS", default: 2)
         redisCommandTimeout = try config.seconds("REDIS_COMMAND_TIMEOUT_SECONDS", default: 2)
         healthProbeTimeout = try config.seconds("HEALTH_PROBE_TIMEOUT_SECONDS", default: 1)
@@ -81,6 +83,7 @@ public struct ServiceSettings: Sendable {
             "database_configured": "\(databaseURL != nil)",
             "redis_configured": "\(redisURL != nil)",
             "db_pool_size": "\(databasePoolSize)",
+            "db_query_timeout_seconds": "\(databaseQueryTimeout.seconds)",
             "redis_connect_timeout_seconds": "\(redisConnectTimeout.seconds)",
             "redis_command_timeout_seconds": "\(redisCommandTimeout.seconds)",
             "health_probe_timeout_seconds": "\(healthProbeTimeout.seconds)",

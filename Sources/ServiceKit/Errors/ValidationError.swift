@@ -57,8 +57,13 @@ extension Request {
     /// becomes a ``ValidationError`` naming the field rather than a 400 or 500.
     public func decodeJSON<Value: Decodable>(as type: Value.Type, context: ServiceRequestContext) async throws -> Value {
         let buffer = try await body.collect(upTo: context.maxUploadSize)
+        return try decodeJSON(as: type, bodyBytes: Array(buffer.readableBytesView))
+    }
+
+    /// Decodes a body already read, with the same field-naming errors.
+    public func decodeJSON<Value: Decodable>(as type: Value.Type, bodyBytes: [UInt8]) throws -> Value {
         do {
-            return try JSONDecoder().decode(Value.self, from: Data(buffer.readableBytesView))
+            return try JSONDecoder().decode(Value.self, from: Data(bodyBytes))
         } catch let error as DecodingError {
             throw ValidationError(decoding: error)
         }

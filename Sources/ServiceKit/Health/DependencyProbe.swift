@@ -16,16 +16,17 @@ public struct RedisProbe: DependencyProbe {
     public func check() async throws { try await client.ping() }
 }
 
-/// `SELECT 1` through the service's Postgres pool.
+/// `SELECT 1` through the service's Postgres pool; down, too, until its schema is migrated.
 public struct PostgresProbe: DependencyProbe {
     public let dependency = Dependency.postgres
-    let client: PostgresClient
+    let database: Database
 
-    public init(client: PostgresClient) { self.client = client }
+    public init(database: Database) { self.database = database }
 
     public func check() async throws {
-        let rows = try await client.query("SELECT 1")
+        let rows = try await database.client.query("SELECT 1")
         for try await _ in rows {}
+        guard database.isMigrated else { throw ProbeError.migrationsPending }
     }
 }
 
@@ -39,11 +40,13 @@ public struct UnconfiguredProbe: DependencyProbe {
 
 enum ProbeError: Error, CustomStringConvertible {
     case notConfigured
+    case migrationsPending
     case timedOut(Duration)
 
     var description: String {
         switch self {
         case .notConfigured: "not configured"
+        case .migrationsPending: "migrations pending"
         case .timedOut(let limit): "no answer within \(limit.seconds)s"
         }
     }

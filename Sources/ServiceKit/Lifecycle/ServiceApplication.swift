@@ -13,25 +13,30 @@ public struct ServiceApplication {
 
     /// Builds the service; throws ``ConfigError`` for an unusable `DATABASE_URL` or `REDIS_URL`.
     /// Nothing connects here: the clients connect in the background once the app runs.
-    public init(definition: ServiceDefinition, settings: ServiceSettings, logger: Logger) throws {
+    public init(definition: ServiceDefinition, settings: ServiceSettings, config: Config = Config(), logger: Logger) throws {
         let metrics = ServiceMetrics(service: definition.name)
-        let postgres = try settings.databaseURL.map { url throws(ConfigError) in
-            PostgresClient(configuration: try PostgresURL(parsing: url).clientConfiguration(poolSize: settings.databasePoolSize), backgroundLogger: logger)
+        let database = try settings.databaseURL.map { url throws(ConfigError) in
+            Database(
+                client: PostgresClient(configuration: try PostgresURL(parsing: url).clientConfiguration(poolSize: settings.databasePoolSize), backgroundLogger: logger),
+                migrator: Migrator(schema: definition.name, migrations: definition.migrations),
+                queryTimeout: settings.databaseQueryTimeout,
+                logger: logger
+            )
         }
         let redis = try settings.redisURL.map { url throws(ConfigError) in
             RedisClient(url: try RedisURL(parsing: url), connectTimeout: settings.redisConnectTimeout, commandTimeout: settings.redisCommandTimeout, logger: logger)
         }
         let probes: [any DependencyProbe] = [
-            postgres.map { PostgresProbe(client: $0) } ?? UnconfiguredProbe(dependency: .postgres),
+            database.map { PostgresProbe(database: $0) } ?? UnconfiguredProbe(dependency: .postgres),
             redis.map { RedisProbe(client: $0) } ?? UnconfiguredProbe(dependency: .redis),
         ]
         let health = HealthMonitor(probes: probes, timeout: settings.healthProbeTimeout, metrics: metrics, logger: logger)
-        environment = ServiceEnvironment(definition: definition, settings: settings, metrics: metrics, logger: logger, postgres: postgres, redis: redis, health: health)
+        environment = ServiceEnvironment(definition: definition, settings: settings, config: config, metrics: metrics, logger: logger, database: database, redis: redis, health: health)
 
         let routes = ServiceRoutes(environment: environment)
         HealthRoutes.add(to: routes)
         ObservabilityRoutes.add(to: routes)
-        definition.addRoutes(routes)
+        try definition.addRoutes(routes)
         try ObservabilityRoutes.addOpenAPI(to: routes)
 
         let router = Router(context: ServiceRequestContext.self)
@@ -69,7 +74,8 @@ public struct ServiceApplication {
         router.add(middleware: ProblemMiddleware(metrics: metrics))
         routes.register(on: router)
 
-        let services: [any Service] = [postgres as (any Service)?, redis].compactMap { $0 }
+        // Shut down in reverse: the server drains first, then the clients close.
+        let services: [any Service] = [database?.client as (any Service)?, database, redis].compactMap { $0 } + definition.backgroundServices(environment)
         application = Application(
             router: router,
             configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: nil),

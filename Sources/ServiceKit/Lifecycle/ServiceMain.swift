@@ -8,9 +8,10 @@ import ServiceLifecycle
 /// SIGTERM or SIGINT, drain in-flight requests within `SHUTDOWN_TIMEOUT_SECONDS`, exit 0.
 public enum ServiceMain {
     public static func run(_ definition: ServiceDefinition) async -> Never {
+        let config = Config()
         let settings: ServiceSettings
         do {
-            settings = try ServiceSettings(for: definition, config: Config())
+            settings = try ServiceSettings(for: definition, config: config)
         } catch {
             fail(definition, error)
         }
@@ -20,7 +21,7 @@ public enum ServiceMain {
 
         let service: ServiceApplication
         do {
-            service = try ServiceApplication(definition: definition, settings: settings, logger: logger)
+            service = try ServiceApplication(definition: definition, settings: settings, config: config, logger: logger)
         } catch {
             fail(definition, error)
         }

@@ -91,14 +91,16 @@ public final class RedisClient: Service, Sendable {
 
     /// Makes the first connection with backoff, then holds until shutdown and closes the pool.
     public func run() async throws {
-        var attempt = 0
-        while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            do {
-                try await ping()
-                break
-            } catch {
-                try? await Task.sleep(for: backoff.delay(attempt: attempt))
-                attempt += 1
+        try? await cancelWhenGracefulShutdown {
+            var attempt = 0
+            while !Task.isCancelled {
+                do {
+                    try await self.ping()
+                    return
+                } catch {
+                    try await Task.sleep(for: self.backoff.delay(attempt: attempt))
+                    attempt += 1
+                }
             }
         }
         try? await gracefulShutdown()

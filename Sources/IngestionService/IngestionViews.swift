@@ -1,0 +1,137 @@
+import Foundation
+import Hummingbird
+
+/// JSON stored as text and sent on as it is, without re-encoding.
+struct JSONText: Encodable, Sendable {
+    let raw: String
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        let value = try JSONDecoder().decode(AnyJSON.self, from: Data(raw.utf8))
+        try container.encode(value)
+    }
+
+    static func isObjectOrArray(_ text: String) -> Bool {
+        guard let first = text.first(where: { !$0.isWhitespace }) else { return false }
+        return (first == "{" || first == "[") && (try? JSONDecoder().decode(AnyJSON.self, from: Data(text.utf8))) != nil
+    }
+}
+
+/// Any JSON value, for passing stored JSON through Codable.
+indirect enum AnyJSON: Codable, Sendable {
+    case null, bool(Bool), number(Double), string(String), array([AnyJSON]), object([String: AnyJSON])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([AnyJSON].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: AnyJSON].self)) }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .number(let value):
+            if value == value.rounded(), abs(value) < 1e15 { try container.encode(Int64(value)) } else { try container.encode(value) }
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+
+    var isObject: Bool {
+        if case .object = self { return true }
+        return false
+    }
+}
+
+struct ItemMetadata: ResponseEncodable {
+    let id: String
+    let kind: String
+    let title: String?
+    let collection: String?
+    let contentType: String
+    let sizeBytes: Int
+    let metadata: JSONText
+    let createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, title, collection, metadata
+        case contentType = "content_type"
+        case sizeBytes = "size_bytes"
+        case createdAt = "created_at"
+    }
+}
+
+struct JobView: ResponseEncodable {
+    let id: String
+    let kind: String
+    let itemID: String
+    let status: String
+    let attempts: Int
+    let error: String?
+    let result: JSONText?
+    let createdAt: Date
+    let updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, status, attempts, error, result
+        case itemID = "item_id"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+struct EventView: Encodable, Sendable {
+    let id: String
+    let type: String
+    let source: String
+    let occurredAt: Date
+    let payload: JSONText
+    let receivedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, type, source, payload
+        case occurredAt = "occurred_at"
+        case receivedAt = "received_at"
+    }
+}
+
+/// Where the next page of events starts: after this event in (occurred_at, id) order.
+struct EventCursor: Sendable {
+    let occurredAt: Date
+    let id: UUID
+
+    var token: String {
+        Data("\(occurredAt.timeIntervalSince1970)|\(id.uuidString)".utf8).base64EncodedString()
+    }
+
+    init(occurredAt: Date, id: UUID) {
+        self.occurredAt = occurredAt
+        self.id = id
+    }
+
+    init?(token: String) {
+        guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8) else { return nil }
+        let parts = text.split(separator: "|")
+        guard parts.count == 2, let seconds = Double(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
+        self.init(occurredAt: Date(timeIntervalSince1970: seconds), id: id)
+    }
+}
+
+struct Accepted: ResponseGenerator {
+    let itemID: UUID
+    let jobID: UUID
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = try context.responseEncoder.encode(["item_id": itemID.uuidString.lowercased(), "job_id": jobID.uuidString.lowercased(), "status": "queued"], from: request, context: context)
+        response.status = .accepted
+        response.headers[.location] = "/v1/jobs/\(jobID.uuidString.lowercased())"
+        return response
+    }
+}
