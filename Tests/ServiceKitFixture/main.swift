@@ -6,8 +6,9 @@ import ServiceKit
 /// lifecycle tests can drive a real process through a graceful shutdown with a request in
 /// flight, and the same small POSTs with and without idempotency (`ops/bench-idempotency`):
 /// an echo, and one whose handler makes a PostgreSQL round trip as a real write would.
-/// With `FIXTURE_JOB_STREAM` set it also consumes that job stream (group `FIXTURE_JOB_GROUP`)
-/// with a handler that never finishes, so a test can kill it mid-job.
+/// With `FIXTURE_JOB_STREAM` set it also consumes that job stream (group `FIXTURE_JOB_GROUP`):
+/// with `FIXTURE_JOB_MODE=hang` (the default) its handler never finishes, so a test can kill
+/// it mid-job; with `complete` it finishes each job at once (`ops/bench-jobs`).
 let fixture = ServiceDefinition(
     name: "fixture",
     defaultPort: 8099,
@@ -37,8 +38,10 @@ let fixture = ServiceDefinition(
         guard let stream = try? environment.config.string("FIXTURE_JOB_STREAM"), let redis = environment.redis,
             let configuration = try? JobWorker.Configuration(stream: stream, group: environment.config.string("FIXTURE_JOB_GROUP", default: "fixture"), config: environment.config)
         else { return [] }
+        let hangs = (try? environment.config.string("FIXTURE_JOB_MODE", default: "hang")) != "complete"
         return [
             JobWorker(configuration: configuration, redis: redis, logger: environment.logger) { job in
+                guard hangs else { return nil }
                 environment.logger.info("fixture worker took a job and hangs", metadata: ["job_id": "\(job.id)"])
                 try await Task.sleep(for: .seconds(3600))
                 return nil

@@ -5,8 +5,9 @@ import ServiceKit
 
 /// Direct access to the shared test database, for checking what services stored.
 public enum TestDatabase {
-    public static func with<Value: Sendable>(_ body: @Sendable (PostgresClient) async throws -> Value) async throws -> Value {
-        let url = try PostgresURL(parsing: try TestEnvironment.databaseURL)
+    /// Runs `body` with a client of the shared test database, or of the database at `url`.
+    public static func with<Value: Sendable>(url: String? = nil, _ body: @Sendable (PostgresClient) async throws -> Value) async throws -> Value {
+        let url = try PostgresURL(parsing: try url ?? TestEnvironment.databaseURL)
         let client = PostgresClient(configuration: url.clientConfiguration(poolSize: 2), backgroundLogger: Logger(label: "test-db"))
         return try await withThrowingTaskGroup(of: Value?.self) { group in
             group.addTask {

@@ -1,9 +1,10 @@
--- POSTs a small JSON body; with IDEMPOTENCY_KEYS=1 every request carries a fresh Idempotency-Key.
+-- POSTs a small JSON body ($BODY, or a default); with IDEMPOTENCY_KEYS=1 every request carries a fresh Idempotency-Key.
 -- done() prints one JSON line with throughput, p50/p99 latency and non-2xx count.
 local counter = 0
 local threads = {}
 local with_keys = os.getenv("IDEMPOTENCY_KEYS") == "1"
 local run_id = os.getenv("RUN_ID") or "run"
+local body = os.getenv("BODY") or '{"item":"tea","quantity":2}'
 
 -- thread_id is set per thread by setup(); each thread runs its own Lua state.
 function setup(thread)
@@ -17,7 +18,7 @@ function request()
   if with_keys then
     headers["Idempotency-Key"] = run_id .. "-" .. thread_id .. "-" .. counter
   end
-  return wrk.format("POST", nil, headers, '{"item":"tea","quantity":2}')
+  return wrk.format("POST", nil, headers, body)
 end
 
 function done(summary, latency, requests)
