@@ -3,7 +3,8 @@ import Hummingbird
 import Logging
 
 /// Outermost middleware: accepts a sane incoming `X-Request-ID` or generates one, makes it
-/// task-local and part of the request logger, and echoes it on every response.
+/// task-local and part of the request logger, and echoes it on every response. It also
+/// makes the request's trace context (from `traceparent`, or a new trace) task-local.
 public struct RequestIDMiddleware: RouterMiddleware {
     public typealias Context = ServiceRequestContext
 
@@ -17,8 +18,11 @@ public struct RequestIDMiddleware: RouterMiddleware {
         context.logger[metadataKey: JSONLogHandler.hummingbirdRequestIDKey] = .string(id)
         var response: Response
         do {
+            let trace = request.headers[.traceparent].flatMap(TraceContext.init(traceparent:)) ?? .start()
             response = try await RequestID.$current.withValue(id) {
-                try await next(request, context)
+                try await TraceContext.$current.withValue(trace) {
+                    try await next(request, context)
+                }
             }
         } catch {
             // Inner middleware turns errors into problem responses; this is the last resort.
