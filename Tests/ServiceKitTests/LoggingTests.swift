@@ -57,10 +57,14 @@ import Testing
         #expect(LogRedactor.redact(input) == expected)
     }
 
-    @Test func requestIDComesFromTheTaskLocal() throws {
+    @Test func requestAndTraceIDsComeFromTheTaskLocals() throws {
+        let trace = try #require(TraceContext(traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"))
         let entry = try RequestID.$current.withValue("req-42") {
-            try logged { $0.info("inside a request") }
+            try TraceContext.$current.withValue(trace) {
+                try logged { $0.info("inside a request") }
+            }
         }
         #expect(entry["request_id"] as? String == "req-42")
+        #expect(entry["trace_id"] as? String == "4bf92f3577b34da6a3ce929d0e0e4736")
     }
 }

@@ -54,6 +54,11 @@ import Testing
             #expect(entry?["status"] as? Int == 200)
             #expect(entry?["method"] as? String == "GET")
             #expect(entry?["duration_ms"] is Double)
+
+            // An incoming traceparent's trace reaches the request's log lines.
+            _ = try await service.send(.GET, "/v1/items/8", headers: [("X-Request-ID", "traced-1"), ("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")])
+            let traced = service.logs.entries.first { $0["request_id"] as? String == "traced-1" }
+            #expect(traced?["trace_id"] as? String == "0af7651916cd43dd8448eb211c80319c")
         }
     }
 

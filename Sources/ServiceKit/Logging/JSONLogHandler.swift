@@ -2,7 +2,7 @@ import Foundation
 import Logging
 
 /// A swift-log backend writing one JSON object per line:
-/// `ts`, `level`, `service`, `request_id`, `msg`, then the metadata as further fields.
+/// `ts`, `level`, `service`, `request_id`, `trace_id`, `msg`, then the metadata as further fields.
 ///
 /// Every string passes through ``LogRedactor``; values under secret-looking keys are masked whole.
 /// The request id comes from the metadata or, failing that, from the task-local ``RequestID/current``.
@@ -17,7 +17,7 @@ public struct JSONLogHandler: LogHandler {
     private let sink: Sink
 
     /// Keys the handler writes itself; metadata cannot overwrite them.
-    private static let reservedKeys: Set<String> = ["ts", "level", "service", "request_id", "msg", "logger"]
+    private static let reservedKeys: Set<String> = ["ts", "level", "service", "request_id", "trace_id", "msg", "logger"]
     /// Hummingbird's own request-id key, folded into `request_id`.
     static let hummingbirdRequestIDKey = "hb.request.id"
 
@@ -51,6 +51,10 @@ public struct JSONLogHandler: LogHandler {
         if let requestID {
             line += ",\"request_id\":"
             JSONText.appendString(requestID, to: &line)
+        }
+        if let trace = TraceContext.current {
+            line += ",\"trace_id\":"
+            JSONText.appendString(trace.traceID, to: &line)
         }
         line += ",\"msg\":"
         JSONText.appendString(LogRedactor.redact(event.message.description), to: &line)
