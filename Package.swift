@@ -56,6 +56,16 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
+        // Outbound HTTP (async-http-client) for the services that call other services and
+        // providers, carrying the request id and trace context.
+        .target(
+            name: "ServiceKitHTTPClient",
+            dependencies: [
+                "ServiceKit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         // A server built from ServiceKit alone, with routes that only tests need
         // (a deliberately slow one), so lifecycle tests drive a real process.
         .executableTarget(
@@ -78,7 +88,7 @@ let package = Package(
         .testTarget(
             name: "ServiceKitTests",
             dependencies: [
-                "ServiceKit", "TestSupport",
+                "ServiceKit", .target(name: "ServiceKitHTTPClient"), "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import NIOConcurrencyHelpers
 import ServiceKit
+import ServiceKitHTTPClient
 import TestSupport
 import Testing
 
@@ -34,6 +35,9 @@ import Testing
                     }
                     return Response(status: limited ? .tooManyRequests : .ok, headers: limited ? [.retryAfter: "1"] : [:])
                 }
+                routes.get("/echo-headers", summary: "Echoes correlation headers.", responses: [.ok: "Them."]) { request, _ in
+                    "\(request.headers[.requestID] ?? "-") \(request.headers[.traceparent] ?? "-")"
+                }
                 routes.post("/reject", summary: "400 always.", responses: [.badRequest: "Rejected."]) { _, _ in
                     hits.withLockedValue { $0 += 1 }
                     return Response(status: .badRequest)
@@ -46,11 +50,7 @@ import Testing
         try await policy.execute { _ in
             var request = HTTPClientRequest(url: url)
             request.method = .POST
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-            let body = String(buffer: try await response.body.collect(upTo: 1 << 16))
-            let retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init).map { Duration.milliseconds(Int64($0 * 1000)) }
-            if let failure = ProviderFailure.http(status: Int(response.status.code), retryAfter: retryAfter, body: body) { throw failure }
-            return Int(response.status.code)
+            return try await OutboundHTTP().send(request, timeout: .seconds(30)).requireSuccess().status
         }
     }
 
@@ -169,6 +169,27 @@ import Testing
         #expect(slack.breakerMaxFailures == 9)
         #expect(slack.totalBudget == .seconds(10))
         #expect(throws: ConfigError.self) { try ResilienceSettings(provider: "x", config: Config(environment: ["RETRY_BUDGET_RATIO": "2"])) }
+    }
+
+    @Test func outboundCallsCarryTheRequestIDAndContinueTheTrace() async throws {
+        let provider = FakeProvider()
+        try await RunningService.with(provider.definition) { (service: RunningService) async throws in
+            let trace = try #require(TraceContext(traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"))
+            let reply = try await RequestID.$current.withValue("req-outbound-1") {
+                try await TraceContext.$current.withValue(trace) {
+                    try await OutboundHTTP().send(HTTPClientRequest(url: service.baseURL + "/echo-headers"), timeout: .seconds(5))
+                }
+            }
+            let parts = reply.text.split(separator: " ")
+            #expect(parts.first == "req-outbound-1")
+            let sent = try #require(TraceContext(traceparent: String(parts.last ?? "")))
+            #expect(sent.traceID == trace.traceID)
+            #expect(sent.spanID != trace.spanID)
+
+            // Outside a request: no request id, and a trace of its own.
+            let bare = try await OutboundHTTP().send(HTTPClientRequest(url: service.baseURL + "/echo-headers"), timeout: .seconds(5))
+            #expect(bare.text.hasPrefix("- 00-"))
+        }
     }
 
     @Test func traceContextParsesAndContinuesTraces() throws {

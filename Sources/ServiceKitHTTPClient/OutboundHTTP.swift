@@ -1,0 +1,49 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import ServiceKit
+
+/// Outbound HTTP for calls to other services and providers, through async-http-client.
+/// Every request carries the current request id (`X-Request-ID`) and continues the current
+/// trace in a W3C `traceparent` (a new span of it; a new trace outside any request).
+public struct OutboundHTTP: Sendable {
+    /// A response read in full (provider answers are small; `bodyLimit` keeps them so).
+    public struct Reply: Sendable {
+        public let status: Int
+        public let headers: HTTPHeaders
+        public let body: ByteBuffer
+
+        public var text: String { String(buffer: body) }
+
+        /// `Retry-After` in seconds, when present.
+        public var retryAfter: Duration? {
+            guard let value = headers.first(name: "Retry-After").flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) }), value >= 0 else { return nil }
+            return .milliseconds(Int64(value * 1000))
+        }
+
+        /// This reply as an attempt's outcome: throws ``ProviderFailure`` unless it is a 2xx.
+        @discardableResult
+        public func requireSuccess() throws -> Reply {
+            if let failure = ProviderFailure.http(status: status, retryAfter: retryAfter, body: String(text.prefix(500))) { throw failure }
+            return self
+        }
+    }
+
+    let client: HTTPClient
+    let bodyLimit: Int
+
+    public init(client: HTTPClient = .shared, bodyLimit: Int = 1 << 20) {
+        self.client = client
+        self.bodyLimit = bodyLimit
+    }
+
+    public func send(_ request: HTTPClientRequest, timeout: Duration) async throws -> Reply {
+        var request = request
+        if let id = RequestID.current { request.headers.replaceOrAdd(name: RequestID.headerName, value: id) }
+        request.headers.replaceOrAdd(name: "traceparent", value: (TraceContext.current?.child() ?? .start()).traceparent)
+        let response = try await client.execute(request, timeout: .milliseconds(Int64((timeout.seconds * 1000).rounded(.up))))
+        let body = try await response.body.collect(upTo: bodyLimit)
+        return Reply(status: Int(response.status.code), headers: response.headers, body: body)
+    }
+}
