@@ -97,6 +97,9 @@ let package = Package(
             dependencies: services.map { .target(name: $0.library) } + [
                 "ServiceKit", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
     ]
@@ -111,7 +114,11 @@ let package = Package(
                         .product(name: "Logging", package: "swift-log"),
                         .product(name: "PostgresNIO", package: "postgres-nio"),
                         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                    ]
+                    ] + (service.library == "IntegrationsService" ? [
+                        .target(name: "ServiceKitHTTPClient"),
+                        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                        .product(name: "Crypto", package: "swift-crypto"),
+                    ] : [])
                 ),
                 .executableTarget(
                     name: service.executable,

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ServiceKit
 
 /// JSON stored as text and sent on as it is, without re-encoding.
 struct JSONText: Encodable, Sendable {
@@ -14,39 +15,6 @@ struct JSONText: Encodable, Sendable {
     static func isObjectOrArray(_ text: String) -> Bool {
         guard let first = text.first(where: { !$0.isWhitespace }) else { return false }
         return (first == "{" || first == "[") && (try? JSONDecoder().decode(AnyJSON.self, from: Data(text.utf8))) != nil
-    }
-}
-
-/// Any JSON value, for passing stored JSON through Codable.
-indirect enum AnyJSON: Codable, Sendable {
-    case null, bool(Bool), number(Double), string(String), array([AnyJSON]), object([String: AnyJSON])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([AnyJSON].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: AnyJSON].self)) }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let value): try container.encode(value)
-        case .number(let value):
-            if value == value.rounded(), abs(value) < 1e15 { try container.encode(Int64(value)) } else { try container.encode(value) }
-        case .string(let value): try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
-        }
-    }
-
-    var isObject: Bool {
-        if case .object = self { return true }
-        return false
     }
 }
 
