@@ -73,6 +73,12 @@ let package = Package(
             dependencies: ["ServiceKit", .product(name: "PostgresNIO", package: "postgres-nio")],
             path: "Tests/ServiceKitFixture"
         ),
+        // `ops/bench-integrations`: the resilience policy's cost per call against direct calls.
+        .executableTarget(
+            name: "policy-bench",
+            dependencies: ["ServiceKit", .target(name: "ServiceKitHTTPClient"), .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio")],
+            path: "Benchmarks/PolicyBenchmark"
+        ),
         // Harness shared by the test targets: running services, private Redis and Postgres servers.
         .target(
             name: "TestSupport",

@@ -13,17 +13,13 @@ struct IngestionRoutes {
     let queue: JobQueue?
     let logger: Logger
 
-    static func add(to routes: ServiceRoutes, store: IngestionStore?, relay: JobOutboxRelay?, queue: JobQueue?) throws {
+    static func add(to routes: ServiceRoutes, relay: JobOutboxRelay?, queue: JobQueue?) throws {
         let maxAudioBytes = try routes.environment.config.int("MAX_AUDIO_BYTES", default: 25 << 20, range: 1...Int(Int32.max))
-        let handlers = store.map { IngestionRoutes(store: $0, relay: relay, queue: queue, logger: routes.environment.logger) }
-        /// Every route needs the database: without `DATABASE_URL`, or until its schema is
-        /// migrated, they answer 503.
+        let environment = routes.environment
+        /// Every route needs the database, so each answers 503 until it is there and migrated.
         func using<Output: ResponseGenerator & Sendable>(_ body: @escaping @Sendable (IngestionRoutes, Request, ServiceRequestContext) async throws -> Output) -> @Sendable (Request, ServiceRequestContext) async throws -> Output {
             { request, context in
-                guard let handlers else { throw HTTPError(.serviceUnavailable, message: "The database is not configured.") }
-                guard handlers.store.database.isMigrated else {
-                    throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "1"], message: "The database schema is not ready yet.")
-                }
+                let handlers = IngestionRoutes(store: IngestionStore(database: try environment.requireDatabase()), relay: relay, queue: queue, logger: environment.logger)
                 return try await body(handlers, request, context)
             }
         }

@@ -14,7 +14,7 @@ public enum IngestionService {
         migrations: IngestionSchema.migrations,
         addRoutes: { routes in
             let environment = routes.environment
-            try IngestionRoutes.add(to: routes, store: environment.database.map(IngestionStore.init), relay: relay(environment), queue: environment.redis.map { JobQueue(redis: $0) })
+            try IngestionRoutes.add(to: routes, relay: relay(environment), queue: environment.redis.map { JobQueue(redis: $0) })
         },
         backgroundServices: { environment in
             guard let database = environment.database, let redis = environment.redis, let relay = relay(environment) else { return [] }

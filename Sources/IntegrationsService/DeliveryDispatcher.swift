@@ -20,18 +20,18 @@ struct DeliveryDispatcher: Service {
     let idlePoll: Duration
     let logger: Logger
 
+    /// On graceful shutdown each loop finishes the delivery in hand (bounded by its policy's
+    /// budget) and takes no other, so nothing is left `sending` behind a lease.
     func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            await withDiscardingTaskGroup { group in
-                for _ in 0..<concurrency {
-                    group.addTask { await self.loop() }
-                }
+        await withDiscardingTaskGroup { group in
+            for _ in 0..<concurrency {
+                group.addTask { await self.loop() }
             }
         }
     }
 
     private func loop() async {
-        while !Task.isCancelled {
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
             guard store.database.isMigrated else {
                 try? await Task.sleep(for: .milliseconds(200))
                 continue

@@ -20,11 +20,10 @@ enum IntegrationsRoutes {
         let failures: Int
     }
 
-    static func add(to routes: ServiceRoutes, store: DeliveryStore?, registry: ProviderRegistry) {
+    static func add(to routes: ServiceRoutes, registry: ProviderRegistry) {
+        let environment = routes.environment
         @Sendable func requireStore() throws -> DeliveryStore {
-            guard let store else { throw HTTPError(.serviceUnavailable, message: "The database is not configured.") }
-            guard store.database.isMigrated else { throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "1"], message: "The database schema is not ready yet.") }
-            return store
+            DeliveryStore(database: try environment.requireDatabase())
         }
 
         routes.post(

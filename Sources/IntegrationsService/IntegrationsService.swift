@@ -14,7 +14,7 @@ public enum IntegrationsService {
         migrations: IntegrationsSchema.migrations,
         addRoutes: { routes in
             let environment = routes.environment
-            IntegrationsRoutes.add(to: routes, store: environment.database.map(DeliveryStore.init), registry: try registry(environment))
+            IntegrationsRoutes.add(to: routes, registry: try registry(environment))
         },
         backgroundServices: { environment in
             guard let database = environment.database, let registry = try? registry(environment),

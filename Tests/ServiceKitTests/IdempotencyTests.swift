@@ -56,7 +56,8 @@ import Testing
         try await RunningService.with(counting.definition) { service in
             let key = "slow-\(UUID())"
             async let first = Self.order(service, key: key, query: "?sleep=1")
-            try await Task.sleep(for: .milliseconds(300))
+            // The second goes once the first is running its handler.
+            while counting.callCount == 0 { try await Task.sleep(for: .milliseconds(20)) }
             let second = try await Self.order(service, key: key, query: "?sleep=1")
             #expect(second.status == 409)
             #expect(second.header("Retry-After") != nil)

@@ -112,14 +112,15 @@ import Testing
     @Test func aHangingProviderIsCutAtEachAttemptAndTheWholeCallAtItsBudget() async throws {
         let provider = FakeProvider()
         try await RunningService.with(provider.definition, settings: ["REQUEST_TIMEOUT_SECONDS": "60"]) { (service: RunningService) async throws in
-            let settings = ResilienceSettings(maxAttempts: 5, baseDelay: .milliseconds(50), attemptTimeout: .milliseconds(400), totalBudget: .milliseconds(1000), breakerMaxFailures: 100)
+            let settings = ResilienceSettings(maxAttempts: 5, baseDelay: .milliseconds(50), attemptTimeout: .milliseconds(600), totalBudget: .milliseconds(1500), breakerMaxFailures: 100)
             let policy = ResiliencePolicy(provider: "webhook", settings: settings, metrics: ServiceMetrics(service: "integrations"))
             let start = ContinuousClock.now
             await #expect(throws: ProviderCallError.self) { try await Self.call(policy, service.baseURL + "/hang") }
             let elapsed = ContinuousClock.now - start
-            #expect(elapsed < .milliseconds(1300), "took \(elapsed)")
-            #expect(elapsed >= .milliseconds(750))
-            #expect((2...3).contains(provider.hits.withLockedValue { $0 }))
+            // Two attempts of 0.6 s and a third cut by the budget: over 1.2 s, never much past 1.5 s.
+            #expect(elapsed < .milliseconds(1900), "took \(elapsed)")
+            #expect(elapsed >= .milliseconds(1200))
+            #expect(provider.hits.withLockedValue { $0 } >= 2)
         }
     }
 

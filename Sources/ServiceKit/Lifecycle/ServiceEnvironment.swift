@@ -1,3 +1,4 @@
+import Hummingbird
 import Logging
 import PostgresNIO
 
@@ -14,4 +15,12 @@ public struct ServiceEnvironment: Sendable {
     /// Nil when `REDIS_URL` is not configured.
     public let redis: RedisClient?
     public let health: HealthMonitor
+
+    /// The database for a handler that needs it: 503 (with `Retry-After` while the schema
+    /// is being migrated) when there is none yet.
+    public func requireDatabase() throws -> Database {
+        guard let database else { throw HTTPError(.serviceUnavailable, message: "The database is not configured.") }
+        guard database.isMigrated else { throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "1"], message: "The database schema is not ready yet.") }
+        return database
+    }
 }
