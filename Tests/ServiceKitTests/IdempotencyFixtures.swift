@@ -6,6 +6,8 @@ import ServiceKit
 /// A service whose idempotent and rate-limited routes count how often their handlers ran.
 struct CountingService: Sendable {
     let calls = NIOLockedValueBox(0)
+    /// Handlers called with `?hold=1` wait until a test opens this.
+    let gate = NIOLockedValueBox(false)
     /// The service name namespaces its Redis keys and metrics; tests that share the Redis
     /// and count per client address use a name of their own.
     var name = "counting"
@@ -17,7 +19,7 @@ struct CountingService: Sendable {
     var callCount: Int { calls.withLockedValue { $0 } }
 
     var definition: ServiceDefinition {
-        let calls = self.calls
+        let (calls, gate) = (self.calls, self.gate)
         return ServiceDefinition(
             name: name,
             defaultPort: 0,
@@ -30,6 +32,9 @@ struct CountingService: Sendable {
                     }
                     if let seconds = request.uri.queryParameters.get("sleep", as: Double.self) {
                         try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+                    }
+                    if request.uri.queryParameters.get("hold") != nil {
+                        while !gate.withLockedValue({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
                     }
                     return Response(
                         status: .created,

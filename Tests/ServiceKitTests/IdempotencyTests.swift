@@ -55,10 +55,11 @@ import Testing
         let counting = CountingService()
         try await RunningService.with(counting.definition) { service in
             let key = "slow-\(UUID())"
-            async let first = Self.order(service, key: key, query: "?sleep=1")
-            // The second goes once the first is running its handler.
-            while counting.callCount == 0 { try await Task.sleep(for: .milliseconds(20)) }
-            let second = try await Self.order(service, key: key, query: "?sleep=1")
+            async let first = Self.order(service, key: key, query: "?hold=1")
+            // The first is inside its handler, held there until the repeat has been answered.
+            while counting.callCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            let second = try await Self.order(service, key: key, query: "?hold=1")
+            counting.gate.withLockedValue { $0 = true }
             #expect(second.status == 409)
             #expect(second.header("Retry-After") != nil)
             #expect(try await first.status == 201)

@@ -143,7 +143,8 @@ import Testing
     }
 
     @Test func slowRequestsTimeOutWith504() async throws {
-        try await RunningService.with(Fixtures.service, settings: ["REQUEST_TIMEOUT_SECONDS": "0.5"]) { service in
+        // /metrics refreshes the dependency probes, so they must fit in the request timeout too.
+        try await RunningService.with(Fixtures.service, settings: ["REQUEST_TIMEOUT_SECONDS": "1", "HEALTH_PROBE_TIMEOUT_SECONDS": "0.2"]) { service in
             let start = ContinuousClock.now
             let response = try await service.send(.GET, "/v1/slow?seconds=5")
             #expect(response.status == 504)
