@@ -61,7 +61,7 @@ struct IngestionRoutes {
         let metadata: AnyJSON?
     }
 
-    func postDocument(_ request: Request, _ context: ServiceRequestContext) async throws -> Accepted {
+    func postDocument(_ request: Request, _ context: ServiceRequestContext) async throws -> JSONResponse<[String: String]> {
         let contentType = request.headers[.contentType]
         let body = Array(try await request.body.collect(upTo: context.maxUploadSize).readableBytesView)
         let item: IngestionStore.NewItem
@@ -83,7 +83,7 @@ struct IngestionRoutes {
         return try await store(item, jobKind: "rag.index", stream: IngestionService.ragIndexStream)
     }
 
-    func postAudio(_ request: Request, _ context: ServiceRequestContext) async throws -> Accepted {
+    func postAudio(_ request: Request, _ context: ServiceRequestContext) async throws -> JSONResponse<[String: String]> {
         let contentType = request.headers[.contentType]
         let body = Array(try await request.body.collect(upTo: context.maxUploadSize).readableBytesView)
         var audio = body
@@ -108,7 +108,7 @@ struct IngestionRoutes {
         return try await store(.init(kind: "audio", title: title, collection: nil, contentType: "audio/wav", content: audio, metadataJSON: metadata), jobKind: "asr", stream: IngestionService.asrStream)
     }
 
-    private func store(_ item: IngestionStore.NewItem, jobKind: String, stream: String) async throws -> Accepted {
+    private func store(_ item: IngestionStore.NewItem, jobKind: String, stream: String) async throws -> JSONResponse<[String: String]> {
         let (itemID, jobID) = try await store.insert(item, jobKind: jobKind, stream: stream)
         do {
             try await relay?.enqueue(jobID)
@@ -116,7 +116,7 @@ struct IngestionRoutes {
             // Stored all the same: the relay's sweep enqueues it once Redis answers.
             logger.warning("job stored but not yet enqueued", metadata: ["job_id": "\(jobID.lowercased)", "error": "\(error)"])
         }
-        return Accepted(itemID: itemID, jobID: jobID)
+        return accepted(itemID: itemID, jobID: jobID)
     }
 
     static func checkedDocumentType(_ mediaType: String?, bytes: [UInt8]) throws -> String {
@@ -147,7 +147,7 @@ struct IngestionRoutes {
         }
     }
 
-    func postEvent(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
+    func postEvent(_ request: Request, _ context: ServiceRequestContext) async throws -> JSONResponse<[String: String]> {
         let event = try await request.decodeJSON(as: EventJSON.self, context: context)
         var problems: [FieldError] = []
         if !(1...200).contains(event.type.count) { problems.append(FieldError(field: "type", message: "must be 1 to 200 characters")) }
@@ -157,9 +157,7 @@ struct IngestionRoutes {
         if !event.payload.isObject { problems.append(FieldError(field: "payload", message: "must be an object")) }
         guard problems.isEmpty, let occurredAt else { throw ValidationError(fields: problems, detail: "The event is not valid.") }
         let id = try await store.insert(.init(type: event.type, source: event.source, occurredAt: occurredAt, payloadJSON: String(decoding: try JSONEncoder().encode(event.payload), as: UTF8.self)))
-        var response = try context.responseEncoder.encode(["event_id": id.lowercased], from: request, context: context)
-        response.status = .accepted
-        return response
+        return JSONResponse(["event_id": id.lowercased], status: .accepted)
     }
 
     struct EventPage: ResponseEncodable {

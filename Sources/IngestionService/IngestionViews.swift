@@ -92,14 +92,11 @@ struct EventCursor: Sendable {
     }
 }
 
-struct Accepted: ResponseGenerator {
-    let itemID: UUID
-    let jobID: UUID
-
-    func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = try context.responseEncoder.encode(["item_id": itemID.uuidString.lowercased(), "job_id": jobID.uuidString.lowercased(), "status": "queued"], from: request, context: context)
-        response.status = .accepted
-        response.headers[.location] = "/v1/jobs/\(jobID.uuidString.lowercased())"
-        return response
-    }
+/// The answer to an upload: 202 `{item_id, job_id, status}`, with the job's URL.
+func accepted(itemID: UUID, jobID: UUID) -> JSONResponse<[String: String]> {
+    JSONResponse(
+        ["item_id": itemID.lowercased, "job_id": jobID.lowercased, "status": "queued"],
+        status: .accepted,
+        headers: [.location: "/v1/jobs/\(jobID.lowercased)"]
+    )
 }

@@ -46,16 +46,13 @@ enum IntegrationsRoutes {
                 throw ValidationError(fields: [problem], detail: "\(problem.field): \(problem.message)")
             }
             let id = try await store.insert(provider: body.provider, target: target, message: body.message, payloadJSON: payloadJSON)
-            var response = try context.responseEncoder.encode(["id": id.uuidString.lowercased(), "status": "queued"], from: request, context: context)
-            response.status = .accepted
-            response.headers[.location] = "/v1/deliveries/\(id.uuidString.lowercased())"
-            return response
+            return JSONResponse(["id": id.uuidString.lowercased(), "status": "queued"], status: .accepted, headers: [.location: "/v1/deliveries/\(id.uuidString.lowercased())"])
         }
         routes.get("/v1/deliveries/{id}", summary: "A delivery: status, attempts, last error, the provider's (trimmed) answer.", responses: [.ok: "The delivery.", .notFound: "No such delivery."]) { _, context in
             guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)), let delivery = try await requireStore().delivery(id) else {
                 throw HTTPError(.notFound, message: "No such delivery.")
             }
-            return try JSONResponse(delivery)
+            return JSONResponse(delivery)
         }
         routes.get("/v1/deliveries", summary: "Recent deliveries, newest first: ?status=&limit=.", responses: [.ok: "{deliveries}.", .unprocessableContent: "Invalid query."]) { request, _ in
             let status = request.uri.queryParameters.get("status").map { String($0) }
@@ -64,7 +61,7 @@ enum IntegrationsRoutes {
             }
             let limit = request.uri.queryParameters.get("limit").map { Int(String($0)) } ?? 100
             guard let limit, (1...500).contains(limit) else { throw ValidationError(field: "limit", message: "must be 1 to 500") }
-            return try JSONResponse(["deliveries": try await requireStore().deliveries(status: status, limit: limit)])
+            return JSONResponse(["deliveries": try await requireStore().deliveries(status: status, limit: limit)])
         }
         routes.post("/v1/deliveries/{id}/retry", summary: "Queues a dead or failed delivery again.", responses: [.accepted: "Queued again.", .notFound: "No such delivery.", .conflict: "Not dead or failed."]) { _, context in
             guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw HTTPError(.notFound, message: "No such delivery.") }
@@ -73,30 +70,13 @@ enum IntegrationsRoutes {
                 guard try await store.delivery(id) != nil else { throw HTTPError(.notFound, message: "No such delivery.") }
                 throw HTTPError(.conflict, message: "Only dead or failed deliveries can be retried.")
             }
-            return try JSONResponse(["id": id.uuidString.lowercased(), "status": "queued"], status: .accepted)
+            return JSONResponse(["id": id.uuidString.lowercased(), "status": "queued"], status: .accepted)
         }
         routes.get("/v1/providers", summary: "Every provider, configured or not, with its breaker state and outcome counts since start.", responses: [.ok: "{providers}."]) { _, _ in
-            try JSONResponse(["providers": registry.entries.map { entry in
+            JSONResponse(["providers": registry.entries.map { entry in
                 let counts = entry.counts.withLockedValue { $0 }
                 return ProviderView(name: entry.provider.name, status: entry.provider.isConfigured ? "configured" : "unconfigured", breaker: entry.policy.breaker.currentState.rawValue, successes: counts.successes, failures: counts.failures)
             }])
         }
-    }
-}
-
-/// An encodable body with sorted keys and ISO 8601 dates.
-struct JSONResponse<Value: Encodable & Sendable>: ResponseGenerator {
-    let value: Value
-    let status: HTTPResponse.Status
-
-    init(_ value: Value, status: HTTPResponse.Status = .ok) throws {
-        self.value = value
-        self.status = status
-    }
-
-    func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = try context.responseEncoder.encode(value, from: request, context: context)
-        response.status = status
-        return response
     }
 }

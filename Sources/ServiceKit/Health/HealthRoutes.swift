@@ -30,7 +30,7 @@ enum HealthRoutes {
             "/ready",
             summary: "Readiness: 503 while a dependency the service cannot work without is down.",
             responses: [.ok: "Ready to serve.", .serviceUnavailable: "A required dependency is down."]
-        ) { _, context in
+        ) { request, context in
             let results = await environment.health.results()
             let down = environment.definition.requiredDependencies
                 .filter { results[$0]?.status != .up }
@@ -39,16 +39,7 @@ enum HealthRoutes {
             guard down.isEmpty else {
                 return ProblemDetails(status: .serviceUnavailable, detail: "Required dependencies down: \(down.joined(separator: ", ")).", instance: context.requestID).response()
             }
-            return try JSONEncoder().encodeResponse(["status": "ready"])
+            return try JSONResponse(["status": "ready"]).response(from: request, context: context)
         }
-    }
-}
-
-extension JSONEncoder {
-    /// A JSON response with sorted keys, for bodies built outside a handler's encoder.
-    func encodeResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encode(value)
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
