@@ -46,7 +46,7 @@ struct JobOutboxRelay: Service {
     }
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown { await self.loop() }
+        await cancelWhenGracefulShutdown { await self.loop() }
     }
 
     private func loop() async {

@@ -13,7 +13,7 @@ struct JobStatusProjector: Service {
     static let group = "ingestion"
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown { await self.loop() }
+        await cancelWhenGracefulShutdown { await self.loop() }
     }
 
     private func loop() async {

@@ -24,7 +24,7 @@ public enum TestDatabase {
     /// each other's rows.
     public static func fresh() async throws -> String {
         let name = "t_" + String((0..<12).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement()! })
-        try await with { client in
+        _ = try await with { client in
             try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
         }
         var components = URLComponents(string: try TestEnvironment.databaseURL)!
