@@ -463,6 +463,7 @@ pg_running() {
 #   URL_FILE       receives postgresql://postgres:<pw>@127.0.0.1:<port>/suite (mode 600)
 #   PASSWORD_FILE  superuser password is kept/read there (needed to reuse a data dir)
 # Env: PG_FSYNC=off for throwaway clusters (also initdb --no-sync);
+#      PG_MAX_CONNECTIONS (default 100);
 #      OPS_PIDS_DIR receives postgres.pid.
 # Reuses an already running cluster, and an existing data dir (no re-initdb).
 # Sets PG_STARTED_PORT to the port actually in use.
@@ -518,6 +519,7 @@ start_postgres() {
             echo "port = $port"
             echo "unix_socket_directories = '$sockdirs'"
             echo "fsync = $fsync"
+            echo "max_connections = ${PG_MAX_CONNECTIONS:-100}"
             if [ "$fsync" = off ]; then
                 echo "synchronous_commit = off"
                 echo "full_page_writes = off"
