@@ -1,6 +1,4 @@
-import Logging
 import ServiceKit
-import ServiceLifecycle
 
 /// Ingestion: the front door of the pipeline. It stores what arrives (documents, audio,
 /// events) and hands work to asr and rag through Redis Streams without losing any of it.
@@ -14,16 +12,14 @@ public enum IngestionService {
         migrations: IngestionSchema.migrations,
         addRoutes: { routes in
             let environment = routes.environment
-            try IngestionRoutes.add(to: routes, relay: relay(environment), queue: environment.redis.map { JobQueue(redis: $0) })
-        },
-        backgroundServices: { environment in
-            guard let database = environment.database, let redis = environment.redis, let relay = relay(environment) else { return [] }
-            return [relay, JobStatusProjector(store: IngestionStore(database: database), redis: redis, logger: environment.logger)]
+            let queue = environment.redis.map { JobQueue(redis: $0) }
+            var relay: JobOutboxRelay?
+            if let database = environment.database, let redis = environment.redis, let queue {
+                relay = JobOutboxRelay(database: database, queue: queue, logger: environment.logger, sweepInterval: .seconds(2))
+                routes.runInBackground(relay!)
+                routes.runInBackground(JobStatusProjector(store: IngestionStore(database: database), redis: redis, logger: environment.logger))
+            }
+            try IngestionRoutes.add(to: routes, relay: relay, queue: queue)
         }
     )
-
-    static func relay(_ environment: ServiceEnvironment) -> JobOutboxRelay? {
-        guard let database = environment.database, let redis = environment.redis else { return nil }
-        return JobOutboxRelay(database: database, queue: JobQueue(redis: redis), logger: environment.logger, sweepInterval: .seconds(2))
-    }
 }

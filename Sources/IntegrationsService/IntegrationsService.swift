@@ -1,5 +1,3 @@
-import Logging
-import NIOConcurrencyHelpers
 import ServiceKit
 import ServiceKitHTTPClient
 import ServiceLifecycle
@@ -14,29 +12,24 @@ public enum IntegrationsService {
         migrations: IntegrationsSchema.migrations,
         addRoutes: { routes in
             let environment = routes.environment
-            IntegrationsRoutes.add(to: routes, registry: try registry(environment))
-        },
-        backgroundServices: { environment in
-            guard let database = environment.database, let registry = try? registry(environment),
-                let dispatcher = try? dispatcher(DeliveryStore(database: database), registry: registry, environment: environment)
-            else { return [] }
-            return [dispatcher]
+            let registry = try registry(environment)
+            IntegrationsRoutes.add(to: routes, registry: registry)
+            if let database = environment.database {
+                routes.runInBackground(try dispatcher(DeliveryStore(database: database), registry: registry, environment: environment))
+            }
         }
     )
 
-    /// One registry per service instance, shared by routes and dispatcher.
+    /// The providers and their policies, shared by the routes and the dispatcher.
     static func registry(_ environment: ServiceEnvironment) throws -> ProviderRegistry {
-        try registries.registry(for: environment) {
-            let config = environment.config
-            let providers: [any Provider] = [
-                SlackProvider(botToken: try config.string("SLACK_BOT_TOKEN"), webhookURL: try config.string("SLACK_WEBHOOK_URL"), apiBaseURL: try config.string("SLACK_API_BASE_URL", default: "https://slack.com/api")),
-                WebhookProvider(signingSecret: try config.string("WEBHOOK_SIGNING_SECRET")),
-                PagerDutyProvider(routingKey: try config.string("PAGERDUTY_ROUTING_KEY"), eventsURL: try config.string("PAGERDUTY_EVENTS_URL", default: "https://events.pagerduty.com/v2/enqueue")),
-            ]
-            return try ProviderRegistry(providers: providers, config: config, metrics: environment.metrics)
-        }
+        let config = environment.config
+        let providers: [any Provider] = [
+            SlackProvider(botToken: try config.string("SLACK_BOT_TOKEN"), webhookURL: try config.string("SLACK_WEBHOOK_URL"), apiBaseURL: try config.string("SLACK_API_BASE_URL", default: "https://slack.com/api")),
+            WebhookProvider(signingSecret: try config.string("WEBHOOK_SIGNING_SECRET")),
+            PagerDutyProvider(routingKey: try config.string("PAGERDUTY_ROUTING_KEY"), eventsURL: try config.string("PAGERDUTY_EVENTS_URL", default: "https://events.pagerduty.com/v2/enqueue")),
+        ]
+        return try ProviderRegistry(providers: providers, config: config, metrics: environment.metrics)
     }
-
     static func dispatcher(_ store: DeliveryStore, registry: ProviderRegistry, environment: ServiceEnvironment) throws -> DeliveryDispatcher {
         let config = environment.config
         return DeliveryDispatcher(
@@ -49,23 +42,5 @@ public enum IntegrationsService {
             idlePoll: .milliseconds(200),
             logger: environment.logger
         )
-    }
-
-    private static let registries = RegistryCache()
-}
-
-/// Keeps one ``ProviderRegistry`` per running service instance (keyed by its metrics
-/// registry, which each instance owns), so routes and dispatcher share the breakers.
-final class RegistryCache: Sendable {
-    private let registries = NIOLockedValueBox<[ObjectIdentifier: ProviderRegistry]>([:])
-
-    func registry(for environment: ServiceEnvironment, make: () throws -> ProviderRegistry) throws -> ProviderRegistry {
-        try registries.withLockedValue { registries in
-            let key = ObjectIdentifier(environment.metrics)
-            if let existing = registries[key] { return existing }
-            let created = try make()
-            registries[key] = created
-            return created
-        }
     }
 }

@@ -1,5 +1,3 @@
-import ServiceLifecycle
-
 /// What makes one service of the suite distinct: its name, default port, which
 /// dependencies it cannot work without, and the routes it adds to ServiceKit's own.
 public struct ServiceDefinition: Sendable {
@@ -11,11 +9,10 @@ public struct ServiceDefinition: Sendable {
     public let version: String
     /// The service's schema, applied at start (the schema is named after the service).
     public let migrations: [Migration]
-    /// Declares the service's routes; may read settings of its own from `routes.environment.config`.
+    /// Declares the service's routes and any long-running work beside them
+    /// (``ServiceRoutes/runInBackground(_:)``); may read settings of its own from
+    /// `routes.environment.config`, and a bad one stops start-up.
     public let addRoutes: @Sendable (ServiceRoutes) throws -> Void
-    /// Long-running work of the service beside its HTTP server (job workers, relays), run and
-    /// shut down with it.
-    public let backgroundServices: @Sendable (ServiceEnvironment) -> [any Service]
 
     public init(
         name: String,
@@ -24,8 +21,7 @@ public struct ServiceDefinition: Sendable {
         requiredDependencies: Set<Dependency> = [.postgres, .redis],
         version: String = ServiceKitVersion.current,
         migrations: [Migration] = [],
-        addRoutes: @escaping @Sendable (ServiceRoutes) throws -> Void = { _ in },
-        backgroundServices: @escaping @Sendable (ServiceEnvironment) -> [any Service] = { _ in [] }
+        addRoutes: @escaping @Sendable (ServiceRoutes) throws -> Void = { _ in }
     ) {
         self.name = name
         self.defaultPort = defaultPort
@@ -34,7 +30,6 @@ public struct ServiceDefinition: Sendable {
         self.version = version
         self.migrations = migrations
         self.addRoutes = addRoutes
-        self.backgroundServices = backgroundServices
     }
 }
 

@@ -33,20 +33,17 @@ let fixture = ServiceDefinition(
         }
         routes.post("/bench/db", summary: "Echoes the body after a database round trip.", responses: [.created: "The body."], handler: store)
         routes.post("/bench/db-idempotent", summary: "The same, idempotently.", responses: [.created: "The body."], idempotent: true, handler: store)
-    },
-    backgroundServices: { environment in
-        guard let stream = try? environment.config.string("FIXTURE_JOB_STREAM"), let redis = environment.redis,
-            let configuration = try? JobWorker.Configuration(stream: stream, group: environment.config.string("FIXTURE_JOB_GROUP", default: "fixture"), config: environment.config)
-        else { return [] }
-        let hangs = (try? environment.config.string("FIXTURE_JOB_MODE", default: "hang")) != "complete"
-        return [
-            JobWorker(configuration: configuration, redis: redis, logger: environment.logger) { job in
-                guard hangs else { return nil }
-                environment.logger.info("fixture worker took a job and hangs", metadata: ["job_id": "\(job.id)"])
-                try await Task.sleep(for: .seconds(3600))
-                return nil
-            }
-        ]
+
+        let environment = routes.environment
+        guard let stream = try environment.config.string("FIXTURE_JOB_STREAM"), let redis = environment.redis else { return }
+        let configuration = try JobWorker.Configuration(stream: stream, group: environment.config.string("FIXTURE_JOB_GROUP", default: "fixture"), config: environment.config)
+        let hangs = try environment.config.string("FIXTURE_JOB_MODE", default: "hang") != "complete"
+        routes.runInBackground(JobWorker(configuration: configuration, redis: redis, logger: environment.logger) { job in
+            guard hangs else { return nil }
+            environment.logger.info("fixture worker took a job and hangs", metadata: ["job_id": "\(job.id)"])
+            try await Task.sleep(for: .seconds(3600))
+            return nil
+        })
     }
 )
 

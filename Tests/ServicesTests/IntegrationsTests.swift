@@ -198,7 +198,8 @@ import Testing
             let ids = try await RunningService.with(IntegrationsService.definition, settings: settings, waitForReady: true) { (service: RunningService) async throws in
                 var ids: [String] = []
                 for index in 0..<3 {
-                    ids.append(try #require(try await Self.deliver(service, #"{"provider":"webhook","target":"\#(stand.baseURL)/hook","payload":{"n":\#(index)}}"#).json["id"] as? String))
+                    let response = try await Self.deliver(service, #"{"provider":"webhook","target":"\#(stand.baseURL)/hook","payload":{"n":\#(index)}}"#)
+                    ids.append(try #require(try response.json["id"] as? String, "\(response.status) \(response.body)"))
                 }
                 return ids
             }

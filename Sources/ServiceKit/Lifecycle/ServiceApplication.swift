@@ -75,7 +75,7 @@ public struct ServiceApplication {
         routes.register(on: router)
 
         // Shut down in reverse: the server drains first, then the clients close.
-        let services: [any Service] = [database?.client as (any Service)?, database, redis].compactMap { $0 } + definition.backgroundServices(environment)
+        let services: [any Service] = [database?.client as (any Service)?, database, redis].compactMap { $0 } + routes.backgroundServices
         application = Application(
             router: router,
             configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: nil),

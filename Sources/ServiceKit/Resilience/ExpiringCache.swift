@@ -15,8 +15,6 @@ public final class ExpiringCache<Value: Sendable>: Sendable {
         self.capacity = capacity
     }
 
-    public var count: Int { entries.withLockedValue { $0.count } }
-
     /// Reads, decides and writes one key atomically: `update` sees the live value (nil when
     /// absent or expired) and returns the value to keep (nil removes it), its lifetime, and a result.
     public func update<Result>(_ key: String, _ update: (Value?) -> (value: Value?, ttl: Duration, result: Result)) -> Result {

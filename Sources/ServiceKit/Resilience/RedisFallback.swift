@@ -17,8 +17,6 @@ public final class RedisFallback: Sendable {
         self.logger = logger
     }
 
-    public var isFallingBack: Bool { fallingBack.withLockedValue { $0 } }
-
     public func run<Value>(redis operation: (RedisClient) async throws -> Value, memory: () -> Value) async throws -> Value {
         guard let redis else { return memory() }
         do {

@@ -1,4 +1,5 @@
 import Hummingbird
+import ServiceLifecycle
 
 /// Where a service declares its endpoints. Each declaration is registered with the router
 /// and described in the service's OpenAPI document from the same call, so the two cannot drift.
@@ -18,6 +19,7 @@ public final class ServiceRoutes {
 
     public let environment: ServiceEnvironment
     private(set) var declarations: [Declaration] = []
+    private(set) var backgroundServices: [any Service] = []
 
     init(environment: ServiceEnvironment) {
         self.environment = environment
@@ -69,6 +71,12 @@ public final class ServiceRoutes {
 
     public func post<Output: ResponseGenerator>(_ path: String, summary: String, responses: [HTTPResponse.Status: String], bodyLimit: Int? = nil, idempotent: Bool = false, rateLimit: String? = nil, handler: @escaping @Sendable (Request, ServiceRequestContext) async throws -> Output) {
         on(.post, path, summary: summary, responses: responses, bodyLimit: bodyLimit, idempotent: idempotent, rateLimit: rateLimit, handler: handler)
+    }
+
+    /// Runs `service` (a job worker, a relay) beside the HTTP server, started and shut down
+    /// with it, so that routes and background work can share what the service builds once.
+    public func runInBackground(_ service: any Service) {
+        backgroundServices.append(service)
     }
 
     var idempotentRoutes: Set<RouteKey> {
