@@ -53,6 +53,7 @@ public final class JobWorker: Service, Sendable {
 
     public let configuration: Configuration
     let redis: RedisClient
+    let reader: StreamGroupReader
     let queue: JobQueue
     let handler: Handler
     let logger: Logger
@@ -60,6 +61,7 @@ public final class JobWorker: Service, Sendable {
     public init(configuration: Configuration, redis: RedisClient, logger: Logger, handler: @escaping Handler) {
         self.configuration = configuration
         self.redis = redis
+        self.reader = StreamGroupReader(redis: redis, stream: configuration.stream, group: configuration.group, consumer: configuration.consumer, reclaimAfter: configuration.visibilityTimeout)
         self.queue = JobQueue(redis: redis)
         self.handler = handler
         self.logger = logger
@@ -86,18 +88,12 @@ public final class JobWorker: Service, Sendable {
     /// Reads new entries and runs them until shutdown; waits out Redis outages with backoff.
     private func consumeLoop() async {
         var failures = 0
-        var groupReady = false
         while !stopping {
             do {
-                if !groupReady {
-                    try await redis.streamCreateGroup(configuration.stream, group: configuration.group, startingAt: "0")
-                    groupReady = true
-                }
-                let entries = try await redis.streamReadGroup(configuration.stream, group: configuration.group, consumer: configuration.consumer, count: 1, block: configuration.blockFor)
+                let entries = try await reader.read(count: 1, block: configuration.blockFor)
                 failures = 0
                 for entry in entries { await process(entry, deliveries: 1) }
             } catch {
-                if case RedisError.server(let message) = error, message.hasPrefix("NOGROUP") { groupReady = false }
                 if failures == 0 { logger.warning("job worker cannot read its stream", metadata: ["stream": "\(configuration.stream)", "error": "\(error)"]) }
                 try? await Task.sleep(for: Backoff().delay(attempt: failures))
                 failures += 1
@@ -114,7 +110,10 @@ public final class JobWorker: Service, Sendable {
                 _ = try await redis.run(Self.moveDueScript, keys: [delayedSet, configuration.stream], arguments: [String(Int(Date().timeIntervalSince1970 * 1000)), "100"])
                 if ContinuousClock.now - lastReclaim >= reclaimEvery {
                     lastReclaim = ContinuousClock.now
-                    try await reclaim()
+                    for (entry, deliveries) in try await reader.reclaim() {
+                        logger.notice("reclaimed an abandoned job", metadata: ["stream": "\(configuration.stream)", "entry": "\(entry.id)"])
+                        await process(entry, deliveries: deliveries)
+                    }
                 }
             } catch {
                 logger.debug("job maintenance failed", metadata: ["stream": "\(configuration.stream)", "error": "\(error)"])
@@ -123,28 +122,13 @@ public final class JobWorker: Service, Sendable {
         }
     }
 
-    private func reclaim() async throws {
-        var start = "0-0"
-        repeat {
-            let (next, entries) = try await redis.streamAutoClaim(configuration.stream, group: configuration.group, consumer: configuration.consumer, minIdle: configuration.visibilityTimeout, start: start)
-            if !entries.isEmpty {
-                let deliveries = Dictionary(try await redis.streamPending(configuration.stream, group: configuration.group, count: 1000).map { ($0.id, $0.deliveries) }) { first, _ in first }
-                for entry in entries {
-                    logger.notice("reclaimed an abandoned job", metadata: ["stream": "\(configuration.stream)", "entry": "\(entry.id)"])
-                    await process(entry, deliveries: deliveries[entry.id] ?? 2)
-                }
-            }
-            start = next
-        } while start != "0-0" && !stopping
-    }
-
     /// Runs one entry; each earlier delivery of the same entry (a crashed consumer) counts as an attempt.
     private func process(_ entry: RedisClient.StreamEntry, deliveries: Int) async {
         func text(_ field: String) -> String? { entry[field].map { String(decoding: $0, as: UTF8.self) } }
         guard let jobID = text("job_id") else {
             logger.error("malformed job entry; moving it to the dead-letter stream", metadata: ["stream": "\(configuration.stream)", "entry": "\(entry.id)"])
             _ = try? await redis.streamAdd(deadStream, fields: entry.fields + [("error", Array("malformed entry".utf8))])
-            _ = try? await redis.streamAcknowledge(configuration.stream, group: configuration.group, ids: [entry.id])
+            _ = try? await reader.acknowledge([entry.id])
             return
         }
         let attempt = (text("attempt").flatMap(Int.init) ?? 1) + deliveries - 1
@@ -164,7 +148,7 @@ public final class JobWorker: Service, Sendable {
             switch outcome {
             case .success(let result):
                 try await queue.publish(jobID: job.id, status: .done, attempt: attempt, result: result)
-                try await redis.streamAcknowledge(configuration.stream, group: configuration.group, ids: [entry.id])
+                try await reader.acknowledge([entry.id])
             case .failure(let error):
                 let reason = String(describing: error)
                 if attempt >= configuration.maxAttempts {
@@ -187,14 +171,14 @@ public final class JobWorker: Service, Sendable {
         let member = try String(decoding: JSONEncoder().encode(DelayedJob(jobID: job.id, attempt: job.attempt + 1, payload: String(decoding: job.payload, as: UTF8.self), entry: job.entryID)), as: UTF8.self)
         _ = try await redis.command(["ZADD", delayedSet, String(due), member])
         try await queue.publish(jobID: job.id, status: .failed, attempt: job.attempt, error: error)
-        try await redis.streamAcknowledge(configuration.stream, group: configuration.group, ids: [job.entryID])
+        try await reader.acknowledge([job.entryID])
         logger.info("job attempt failed; retrying", metadata: ["job_id": "\(job.id)", "attempt": "\(job.attempt)", "retry_in_seconds": "\(delay.seconds)"])
     }
 
     private func bury(_ job: Job, error: String) async throws {
         try await redis.streamAdd(deadStream, fields: [("job_id", Array(job.id.utf8)), ("attempts", Array(String(job.attempt).utf8)), ("payload", job.payload), ("error", Array(error.prefix(2000).utf8))])
         try await queue.publish(jobID: job.id, status: .dead, attempt: job.attempt, error: error)
-        try await redis.streamAcknowledge(configuration.stream, group: configuration.group, ids: [job.entryID])
+        try await reader.acknowledge([job.entryID])
         logger.warning("job moved to the dead-letter stream", metadata: ["job_id": "\(job.id)", "attempts": "\(job.attempt)", "error": "\(error)"])
     }
 
