@@ -47,6 +47,10 @@ enum IngestionSchema {
             """,
             "CREATE INDEX events_by_time ON ingestion.events (occurred_at, id)",
             "CREATE INDEX events_by_type_and_time ON ingestion.events (type, occurred_at, id)",
-        ])
+        ]),
+        Migration(version: 2, name: "open jobs by stream and status", statements: [
+            // Done jobs only accumulate; the ingestion_jobs gauge counts the rest on every sample.
+            "CREATE INDEX jobs_open_by_stream ON ingestion.jobs (stream, status) WHERE status <> 'done'"
+        ]),
     ]
 }

@@ -19,6 +19,19 @@ public enum IngestionService {
                 routes.runInBackground(relay!)
                 routes.runInBackground(JobStatusProjector(store: IngestionStore(database: database), redis: redis, logger: environment.logger))
             }
+            if let database = environment.database {
+                let store = IngestionStore(database: database)
+                routes.runInBackground(SampledGauge(
+                    metrics: environment.metrics,
+                    name: "jobs",
+                    help: "Jobs by stream and status, done ones left out; a table-wide count that every replica reports alike.",
+                    labelNames: ["stream", "status"],
+                    expected: [asrStream, ragIndexStream].flatMap { stream in [JobStatus.queued, .processing, .failed, .dead].map { [stream, $0.rawValue] } },
+                    interval: environment.settings.metricsSampleInterval,
+                    logger: environment.logger,
+                    sample: store.openJobCounts
+                ))
+            }
             try IngestionRoutes.add(to: routes, relay: relay, queue: queue)
         }
     )

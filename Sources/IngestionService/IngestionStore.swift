@@ -36,6 +36,11 @@ struct IngestionStore: Sendable {
         return (itemID, jobID)
     }
 
+    /// Jobs per stream and status, leaving out `done` ones: what the `ingestion_jobs` gauge shows.
+    func openJobCounts() async throws -> [SampledGauge.Sample] {
+        try await SampledGauge.counts("SELECT stream, status, count(*) FROM ingestion.jobs WHERE status <> 'done' GROUP BY stream, status", in: database)
+    }
+
     func item(_ id: UUID) async throws -> ItemMetadata? {
         let rows = try await database.query(
             "SELECT id, kind, title, collection, content_type, size_bytes, metadata::text, created_at FROM ingestion.items WHERE id = \(id)"

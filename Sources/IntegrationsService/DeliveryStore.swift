@@ -57,6 +57,11 @@ struct DeliveryStore: Sendable {
         )
     }
 
+    /// Deliveries per provider and status, leaving out delivered ones: what the `integrations_deliveries` gauge shows.
+    func openDeliveryCounts() async throws -> [SampledGauge.Sample] {
+        try await SampledGauge.counts("SELECT provider, status, count(*) FROM integrations.deliveries WHERE status <> 'delivered' GROUP BY provider, status", in: database)
+    }
+
     func delivery(_ id: UUID) async throws -> DeliveryView? {
         try await views("WHERE id = \(id)").first
     }

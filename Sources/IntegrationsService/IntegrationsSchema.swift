@@ -23,6 +23,10 @@ enum IntegrationsSchema {
             """,
             "CREATE INDEX deliveries_due ON integrations.deliveries (next_attempt_at) WHERE status IN ('queued', 'sending')",
             "CREATE INDEX deliveries_by_status ON integrations.deliveries (status, created_at)",
-        ])
+        ]),
+        Migration(version: 2, name: "open deliveries by provider and status", statements: [
+            // Delivered rows only accumulate; the integrations_deliveries gauge counts the rest on every sample.
+            "CREATE INDEX deliveries_open_by_provider ON integrations.deliveries (provider, status) WHERE status <> 'delivered'"
+        ]),
     ]
 }

@@ -15,7 +15,18 @@ public enum IntegrationsService {
             let registry = try registry(environment)
             IntegrationsRoutes.add(to: routes, registry: registry)
             if let database = environment.database {
-                routes.runInBackground(try dispatcher(DeliveryStore(database: database), registry: registry, environment: environment))
+                let store = DeliveryStore(database: database)
+                routes.runInBackground(try dispatcher(store, registry: registry, environment: environment))
+                routes.runInBackground(SampledGauge(
+                    metrics: environment.metrics,
+                    name: "deliveries",
+                    help: "Deliveries by provider and status, delivered ones left out; a table-wide count that every replica reports alike.",
+                    labelNames: ["provider", "status"],
+                    expected: registry.entries.flatMap { entry in ["queued", "sending", "failed", "dead"].map { [entry.provider.name, $0] } },
+                    interval: environment.settings.metricsSampleInterval,
+                    logger: environment.logger,
+                    sample: store.openDeliveryCounts
+                ))
             }
         }
     )

@@ -34,6 +34,20 @@ import Testing
         #expect(try config().string("NOT_SET_ANYWHERE", default: "fallback") == "fallback")
     }
 
+    @Test func emptyValuesCountAsUnsetAtEveryStep() throws {
+        let emptyFile = try write("empty", "\n")
+        _ = try write("slack_bot_token", "")
+        let config = Config(environment: ["SECRETS_DIR": folder, "SLACK_API_BASE_URL": "", "PAGERDUTY_ROUTING_KEY": " ", "WEBHOOK_SIGNING_SECRET_FILE": emptyFile])
+
+        #expect(try config.string("SLACK_BOT_TOKEN") == nil)
+        #expect(try config.string("SLACK_API_BASE_URL", default: "https://slack.com/api") == "https://slack.com/api")
+        #expect(try config.string("PAGERDUTY_ROUTING_KEY") == nil)
+        #expect(try config.string("WEBHOOK_SIGNING_SECRET") == nil)
+
+        _ = try write("webhook_signing_secret", "from-secrets-dir")
+        #expect(try config.string("WEBHOOK_SIGNING_SECRET") == "from-secrets-dir")
+    }
+
     @Test func secretsDirectoryDefaultsToRunSecrets() {
         #expect(Config(environment: [:]).secretsDirectory == "/run/secrets")
         #expect(Config(environment: ["SECRETS_DIR": "/srv/s"]).secretsDirectory == "/srv/s")

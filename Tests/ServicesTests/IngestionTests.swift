@@ -215,8 +215,10 @@ import Testing
         let redis = try RedisServerProcess()
         let database = try await TestDatabase.fresh()
         try await redis.start()
-        try await RunningService.with(IngestionService.definition, settings: ["REDIS_URL": redis.url, "DATABASE_URL": database], waitForReady: true) { service in
+        let settings = ["REDIS_URL": redis.url, "DATABASE_URL": database, "METRICS_SAMPLE_INTERVAL_SECONDS": "0.1"]
+        try await RunningService.with(IngestionService.definition, settings: settings, waitForReady: true) { service in
             let jobID = try #require(try await service.send(.POST, "/v1/documents", headers: Self.json, body: #"{"title":"t","text":"x"}"#).json["job_id"] as? String)
+            try await service.waitForMetric(#"ingestion_jobs{stream="jobs:rag.index",status="queued"}"#, toBe: 1)
             let attempts = NIOLockedValueBox(0)
             struct ExtractionFailed: Error, CustomStringConvertible { var description: String { "extractor crashed on page 3" } }
             try await Self.withWorker(redisURL: redis.url, maxAttempts: 3, handler: { _ in
@@ -230,6 +232,10 @@ import Testing
             #expect(attempts.withLockedValue { $0 } == 3)
             let deadLetters = try await redis.cli(["XLEN", IngestionService.ragIndexStream + ":dead"])
             #expect(deadLetters.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+            try await service.waitForMetric(#"ingestion_jobs{stream="jobs:rag.index",status="dead"}"#, toBe: 1)
+            let samples = try await service.metricSamples()
+            #expect(samples[#"ingestion_jobs{stream="jobs:rag.index",status="queued"}"#] == 0)
+            #expect(samples[#"ingestion_jobs{stream="jobs:asr",status="dead"}"#] == 0)
         }
         await redis.kill()
     }

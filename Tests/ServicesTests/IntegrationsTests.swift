@@ -173,16 +173,19 @@ import Testing
         receivers.failing.withLockedValue { $0 = true }
         let database = try await TestDatabase.fresh()
         try await RunningService.with(receivers.definition) { (stand: RunningService) async throws in
-            let settings = Self.settings(receivers: stand, database: database, extra: ["DELIVERY_MAX_ATTEMPTS": "2", "RETRY_MAX_ATTEMPTS": "1", "CB_MAX_FAILURES": "100"])
+            let settings = Self.settings(receivers: stand, database: database, extra: ["DELIVERY_MAX_ATTEMPTS": "2", "RETRY_MAX_ATTEMPTS": "1", "CB_MAX_FAILURES": "100", "METRICS_SAMPLE_INTERVAL_SECONDS": "0.1"])
             try await RunningService.with(IntegrationsService.definition, settings: settings, waitForReady: true) { (service: RunningService) async throws in
                 let id = try #require(try await Self.deliver(service, #"{"provider":"slack","target":"ops-room","message":"hello"}"#).json["id"] as? String)
                 let dead = try await Self.waitFor(service, id, status: "dead")
                 #expect(dead["attempts"] as? Int == 2)
                 #expect((dead["last_error"] as? String)?.contains("HTTP 500") == true)
                 #expect(try await service.send(.GET, "/v1/deliveries?status=dead").body.contains(id))
+                try await service.waitForMetric(#"integrations_deliveries{provider="slack",status="dead"}"#, toBe: 1)
                 receivers.failing.withLockedValue { $0 = false }
                 #expect(try await service.send(.POST, "/v1/deliveries/\(id)/retry").status == 202)
                 _ = try await Self.waitFor(service, id, status: "delivered")
+                // Delivered rows are not counted, so the dead one's series drops back to 0.
+                try await service.waitForMetric(#"integrations_deliveries{provider="slack",status="dead"}"#, toBe: 0)
                 #expect(try await service.send(.POST, "/v1/deliveries/\(id)/retry").status == 409)
                 #expect(try await service.send(.POST, "/v1/deliveries/\(UUID())/retry").status == 404)
             }

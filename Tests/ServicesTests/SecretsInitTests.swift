@@ -19,18 +19,42 @@ import Testing
         #expect(try PostgresURL(parsing: try read("database_url")).password == postgresPassword)
         #expect(try RedisURL(parsing: try read("redis_url")).password == redisPassword)
         #expect(try read("service_api_key").count >= 32)
-        for name in ["postgres_password", "redis_password", "database_url", "redis_url", "service_api_key"] {
-            let permissions = try FileManager.default.attributesOfItem(atPath: folder + "/" + name)[.posixPermissions] as? Int
-            #expect(permissions == 0o600, "\(name)")
+        #expect(try read("grafana_admin_password").count >= 32)
+        func permissions(_ path: String) throws -> Int? { try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int }
+        #expect(try permissions(folder) == 0o700)
+        for name in ["postgres_password", "redis_password", "database_url", "redis_url", "service_api_key", "grafana_admin_password"] {
+            #expect(try permissions(folder + "/" + name) == 0o644, "\(name)")
             #expect(!firstOutput.contains(try read(name)), "the script printed \(name)")
         }
+        let optional = ["openai_api_key", "slack_bot_token", "slack_webhook_url", "webhook_signing_secret", "pagerduty_routing_key"]
+        for name in optional {
+            #expect(try read(name).isEmpty, "\(name) should be an empty placeholder")
+        }
+        // Every file compose mounts exists after the script, so `up` never stops on a missing one.
+        let composeSecrets = try Self.composeSecretFiles()
+        #expect(!composeSecrets.isEmpty)
+        for name in composeSecrets {
+            #expect(FileManager.default.fileExists(atPath: folder + "/" + name), "compose mounts secrets/\(name), which ops/secrets-init does not write")
+        }
 
+        try "xoxb-filled-in".write(toFile: folder + "/slack_bot_token", atomically: true, encoding: .utf8)
         try await runCommand("/bin/bash", [script, folder])
         #expect(try read("postgres_password") == postgresPassword)
         try await runCommand("/bin/bash", [script, "--force", folder])
         let rotated = try read("postgres_password")
         #expect(rotated != postgresPassword)
         #expect(try PostgresURL(parsing: try read("database_url")).password == rotated)
+        #expect(try read("slack_bot_token") == "xoxb-filled-in", "--force must keep provider secrets")
+    }
+
+    /// The `file: ./secrets/<name>` entries of docker-compose.prod.yml.
+    static func composeSecretFiles() throws -> [String] {
+        let compose = try String(contentsOf: repository.appendingPathComponent("docker-compose.prod.yml"), encoding: .utf8)
+        return compose.split(separator: "\n").compactMap { line in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard trimmed.hasPrefix("file: ./secrets/") else { return nil }
+            return String(trimmed.dropFirst("file: ./secrets/".count))
+        }
     }
 
     @Test func gitIgnoresEverythingInSecretsButItsReadme() async throws {

@@ -50,6 +50,28 @@ public struct RunningService: Sendable {
         }
     }
 
+    /// The samples of `/metrics`, keyed by series (`name{labels}` as exposed).
+    public func metricSamples() async throws -> [String: Double] {
+        var samples: [String: Double] = [:]
+        for line in try await send(.GET, "/metrics").body.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
+            samples[String(line[..<space])] = value
+        }
+        return samples
+    }
+
+    /// Polls `/metrics` until `series` (`name{labels}` as exposed) has `value`.
+    public func waitForMetric(_ series: String, toBe value: Double, timeout: Duration = .seconds(15)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        var last: Double?
+        while ContinuousClock.now < deadline {
+            last = try await metricSamples()[series]
+            if last == value { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw CommandFailure(command: "wait for \(series) to be \(value)", output: "last seen: \(last.map(String.init(describing:)) ?? "absent")")
+    }
+
     /// Sends a request and collects the whole response.
     public func send(_ method: HTTPMethod = .GET, _ path: String, headers: [(String, String)] = [], body: String? = nil) async throws -> TestHTTPResponse {
         try await TestHTTPResponse.send(method, baseURL + path, headers: headers, body: body.map { HTTPClientRequest.Body.bytes(ByteBuffer(string: $0)) })

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Reads configuration values in the suite's lookup order:
-/// environment `NAME` > `NAME_FILE` (a path) > file `${SECRETS_DIR:-/run/secrets}/name` > default.
+/// environment `NAME` > `NAME_FILE` (a path) > file `${SECRETS_DIR:-/run/secrets}/name` > default,
+/// where an empty value counts as unset.
 ///
 /// Typed accessors throw ``ConfigError`` naming the variable when a value is present but
 /// unusable, so a bad setting stops start-up instead of silently falling back.
@@ -31,20 +32,24 @@ public struct Config: Sendable {
     }
 
     /// The raw value of `name` and where it came from, or nil when no source has it.
+    /// An empty value counts as unset at every step, so `NAME=` in an env file and the empty
+    /// placeholder files of optional secrets fall through to the next source or the default.
     public func lookup(_ name: String) throws(ConfigError) -> (value: String, source: Source)? {
-        if let value = environment[name] {
+        if let value = environment[name], !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             return (value, .environment)
         }
         if let path = environment["\(name)_FILE"], !path.isEmpty {
             guard let contents = FileManager.default.contents(atPath: path) else {
                 throw ConfigError(name: name, reason: "\(name)_FILE names \(path), which cannot be read")
             }
-            return (try Self.decode(contents, name: name, source: .file(path: path)), .file(path: path))
+            let value = try Self.decode(contents, name: name, source: .file(path: path))
+            if !value.isEmpty { return (value, .file(path: path)) }
         }
         let secretPath = (secretsDirectory as NSString).appendingPathComponent(name.lowercased())
         if let contents = FileManager.default.contents(atPath: secretPath) {
             let source = Source.secretsDirectory(path: secretPath)
-            return (try Self.decode(contents, name: name, source: source), source)
+            let value = try Self.decode(contents, name: name, source: source)
+            if !value.isEmpty { return (value, source) }
         }
         return nil
     }

@@ -27,6 +27,8 @@ public struct ServiceSettings: Sendable {
     /// Per-route limits from `RATE_LIMIT_ENDPOINTS`; they replace limits declared in code.
     public var rateLimitEndpoints: [RouteKey: [RateLimit]]
     public var trustedProxies: [String]
+    /// How often gauges counted from the database (``SampledGauge``) are refreshed.
+    public var metricsSampleInterval: Duration
 
     /// Reads every setting for `service`; throws ``ConfigError`` naming the first bad variable.
     public init(for service: ServiceDefinition, config: Config) throws(ConfigError) {
@@ -68,6 +70,7 @@ public struct ServiceSettings: Sendable {
             throw ConfigError(name: "RATE_LIMIT_ENDPOINTS", reason: error.description)
         }
         trustedProxies = try config.list("TRUSTED_PROXIES")
+        metricsSampleInterval = try config.seconds("METRICS_SAMPLE_INTERVAL_SECONDS", default: 15)
     }
 
     /// Effective non-secret settings, for the start-up log line.
@@ -93,6 +96,7 @@ public struct ServiceSettings: Sendable {
             "rate_limit_default": "\(rateLimitDefault.map(\.description).joined(separator: ";"))",
             "rate_limit_endpoints": "\(rateLimitEndpoints.map { "\($0.key)=\($0.value.map(\.description).joined(separator: ";"))" }.sorted().joined(separator: ";"))",
             "trusted_proxies": "\(trustedProxies.joined(separator: ","))",
+            "metrics_sample_interval_seconds": "\(metricsSampleInterval.seconds)",
         ]
     }
 }
