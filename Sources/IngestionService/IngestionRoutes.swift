@@ -12,14 +12,17 @@ struct IngestionRoutes {
     let relay: JobOutboxRelay?
     let queue: JobQueue?
     let logger: Logger
+    /// The longest an event stream stays silent: proxies close connections idle for longer than their timeout.
+    let heartbeat: Duration
 
     static func add(to routes: ServiceRoutes, relay: JobOutboxRelay?, queue: JobQueue?) throws {
         let maxAudioBytes = try routes.environment.config.int("MAX_AUDIO_BYTES", default: 25 << 20, range: 1...Int(Int32.max))
+        let heartbeat = try routes.environment.config.seconds("SSE_HEARTBEAT_SECONDS", default: 15)
         let environment = routes.environment
         /// Every route needs the database, so each answers 503 until it is there and migrated.
         func using<Output: ResponseGenerator & Sendable>(_ body: @escaping @Sendable (IngestionRoutes, Request, ServiceRequestContext) async throws -> Output) -> @Sendable (Request, ServiceRequestContext) async throws -> Output {
             { request, context in
-                let handlers = IngestionRoutes(store: IngestionStore(database: try environment.requireDatabase()), relay: relay, queue: queue, logger: environment.logger)
+                let handlers = IngestionRoutes(store: IngestionStore(database: try environment.requireDatabase()), relay: relay, queue: queue, logger: environment.logger, heartbeat: heartbeat)
                 return try await body(handlers, request, context)
             }
         }
@@ -216,6 +219,7 @@ struct IngestionRoutes {
         guard try await store.job(id) != nil else { throw HTTPError(.notFound, message: "No such job.") }
         guard let queue else { throw HTTPError(.serviceUnavailable, message: "Redis is not configured.") }
         let jobID = id.lowercased
+        let heartbeat = self.heartbeat
         let resumeFrom = request.headers[.lastEventID].flatMap { JobStatusProjector.order(of: $0) == nil ? nil : $0 }
         let body = ResponseBody { writer in
             var lastEventID = resumeFrom
@@ -231,7 +235,7 @@ struct IngestionRoutes {
                         return
                     }
                 }
-                if ContinuousClock.now - lastWrite >= SSE.heartbeat {
+                if ContinuousClock.now - lastWrite >= heartbeat {
                     try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
                     lastWrite = ContinuousClock.now
                 }
@@ -245,7 +249,6 @@ struct IngestionRoutes {
 
 /// Server-Sent Events framing for job status changes.
 enum SSE {
-    static let heartbeat: Duration = .seconds(15)
     static let pollInterval: Duration = .milliseconds(250)
 
     static func format(_ event: JobStatusEvent) -> String {

@@ -184,6 +184,29 @@ import Testing
         await redis.kill()
     }
 
+    @Test func aQuietEventStreamSendsHeartbeats() async throws {
+        let redis = try RedisServerProcess()
+        let database = try await TestDatabase.fresh()
+        try await redis.start()
+        try await RunningService.with(IngestionService.definition, settings: ["REDIS_URL": redis.url, "DATABASE_URL": database, "SSE_HEARTBEAT_SECONDS": "0.3"], waitForReady: true) { service in
+            // No worker runs, so after `queued` the stream has nothing to say but heartbeats.
+            let jobID = try #require(try await service.send(.POST, "/v1/documents", headers: Self.json, body: #"{"title":"t","text":"x"}"#).json["job_id"] as? String)
+            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: service.baseURL + "/v1/jobs/\(jobID)/events"), timeout: .seconds(10))
+            #expect(response.status == .ok)
+            var received = ""
+            let started = ContinuousClock.now
+            for try await chunk in response.body {
+                received += String(buffer: chunk)
+                if received.components(separatedBy: ": heartbeat\n\n").count > 3 { break }
+            }
+            let elapsed = ContinuousClock.now - started
+            #expect(SSEParser.events(received).map(\.status) == ["queued"])
+            #expect(received.components(separatedBy: ": heartbeat\n\n").count > 3, "\(received)")
+            #expect(elapsed >= .milliseconds(600), "three heartbeats 0.3 s apart came after \(elapsed)")
+        }
+        await redis.kill()
+    }
+
     @Test func aJobAbandonedByAKilledWorkerIsReclaimedAndFinishedOnce() async throws {
         let redis = try RedisServerProcess()
         let database = try await TestDatabase.fresh()

@@ -20,10 +20,12 @@ import Testing
         let webhooks = NIOLockedValueBox([String: Int]())
         let badSignatures = NIOLockedValueBox(0)
         let slack = NIOLockedValueBox([(authorization: String, body: String)]())
+        /// Bodies received by the Slack incoming webhook.
+        let slackIncoming = NIOLockedValueBox([String]())
         let pagerduty = NIOLockedValueBox([String]())
 
         var definition: ServiceDefinition {
-            let (failing, webhooks, badSignatures, slack, pagerduty) = (self.failing, self.webhooks, self.badSignatures, self.slack, self.pagerduty)
+            let (failing, webhooks, badSignatures, slack, slackIncoming, pagerduty) = (self.failing, self.webhooks, self.badSignatures, self.slack, self.slackIncoming, self.pagerduty)
             return ServiceDefinition(name: "receivers", defaultPort: 0, addRoutes: { routes in
                 routes.post("/hook", summary: "A webhook receiver that verifies signatures.", responses: [.ok: "Received."]) { request, _ in
                     let body = Array(try await request.body.collect(upTo: 1 << 20).readableBytesView)
@@ -44,6 +46,13 @@ import Testing
                     if failing.withLockedValue({ $0 }) { return Response(status: .internalServerError) }
                     slack.withLockedValue { $0.append((request.headers[.authorization] ?? "", body)) }
                     return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"ok":true}"#)))
+                }
+                routes.post("/slack/incoming", summary: "A Slack incoming webhook.", responses: [.ok: "ok"]) { request, _ in
+                    let body = String(buffer: try await request.body.collect(upTo: 1 << 20))
+                    if failing.withLockedValue({ $0 }) { return Response(status: .internalServerError) }
+                    slackIncoming.withLockedValue { $0.append(body) }
+                    // Slack's incoming webhooks answer a bare "ok", not JSON.
+                    return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok")))
                 }
                 routes.post("/pagerduty", summary: "PagerDuty's Events API.", responses: [.accepted: "Enqueued."]) { request, _ in
                     let body = try await request.body.collect(upTo: 1 << 20)
@@ -105,6 +114,22 @@ import Testing
                 let providers = try #require(try await service.send(.GET, "/v1/providers").json["providers"] as? [[String: Any]])
                 #expect(providers.map { $0["name"] as? String } == ["slack", "webhook", "pagerduty"])
                 #expect(providers.allSatisfy { $0["status"] as? String == "configured" && $0["breaker"] as? String == "closed" && $0["successes"] as? Int == 1 })
+            }
+        }
+    }
+
+    @Test func slackWithOnlyAnIncomingWebhookPostsTheMessageThere() async throws {
+        let receivers = Receivers()
+        let database = try await TestDatabase.fresh()
+        try await RunningService.with(receivers.definition) { (stand: RunningService) async throws in
+            // An empty value counts as unset, so only the incoming webhook is configured.
+            let settings = Self.settings(receivers: stand, database: database, extra: ["SLACK_BOT_TOKEN": "", "SLACK_WEBHOOK_URL": stand.baseURL + "/slack/incoming"])
+            try await RunningService.with(IntegrationsService.definition, settings: settings, waitForReady: true) { (service: RunningService) async throws in
+                let id = try #require(try await Self.deliver(service, #"{"provider":"slack","target":"ignored-by-webhooks","message":"Deploy finished"}"#).json["id"] as? String)
+                let delivered = try await Self.waitFor(service, id, status: "delivered")
+                #expect(delivered["provider_response"] as? String == "ok")
+                #expect(receivers.slackIncoming.withLockedValue { $0 } == [#"{"text":"Deploy finished"}"#])
+                #expect(receivers.slack.withLockedValue { $0.isEmpty }, "the bot API was called without a bot token")
             }
         }
     }
