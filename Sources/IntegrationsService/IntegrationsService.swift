@@ -17,19 +17,24 @@ public enum IntegrationsService {
             if let database = environment.database {
                 let store = DeliveryStore(database: database)
                 routes.runInBackground(try dispatcher(store, registry: registry, environment: environment))
-                routes.runInBackground(SampledGauge(
-                    metrics: environment.metrics,
-                    name: "deliveries",
-                    help: "Deliveries by provider and status, delivered ones left out; a table-wide count that every replica reports alike.",
-                    labelNames: ["provider", "status"],
-                    expected: registry.entries.flatMap { entry in ["queued", "sending", "failed", "dead"].map { [entry.provider.name, $0] } },
-                    interval: environment.settings.metricsSampleInterval,
-                    logger: environment.logger,
-                    sample: store.openDeliveryCounts
-                ))
+                routes.runInBackground(deliveriesGauge(store, registry: registry, environment: environment))
             }
         }
     )
+
+    /// `integrations_deliveries{provider,status}`, counted in the outbox.
+    static func deliveriesGauge(_ store: DeliveryStore, registry: ProviderRegistry, environment: ServiceEnvironment) -> SampledGauge {
+        SampledGauge(
+            metrics: environment.metrics,
+            name: "deliveries",
+            help: "Deliveries by provider and status, delivered ones left out; a table-wide count that every replica reports alike.",
+            labelNames: ["provider", "status"],
+            expected: registry.entries.flatMap { entry in ["queued", "sending", "failed", "dead"].map { [entry.provider.name, $0] } },
+            interval: environment.settings.metricsSampleInterval,
+            logger: environment.logger,
+            sample: store.openDeliveryCounts
+        )
+    }
 
     /// The providers and their policies, shared by the routes and the dispatcher.
     static func registry(_ environment: ServiceEnvironment) throws -> ProviderRegistry {

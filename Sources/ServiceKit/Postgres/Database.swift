@@ -26,7 +26,7 @@ public final class Database: Service, Sendable {
     /// Runs a query and collects its rows, cut off (and the query cancelled) at `queryTimeout`.
     public func query(_ query: PostgresQuery) async throws -> [PostgresRow] {
         let client = self.client
-        return try await withDeadline(queryTimeout) {
+        return try await withQueryDeadline {
             var rows: [PostgresRow] = []
             for try await row in try await client.query(query) { rows.append(row) }
             return rows
@@ -36,9 +36,14 @@ public final class Database: Service, Sendable {
     /// Runs `body` in a transaction, within the query timeout as a whole.
     public func transaction<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
         let (client, logger) = (self.client, self.logger)
-        return try await withDeadline(queryTimeout) {
+        return try await withQueryDeadline {
             try await client.withTransaction(logger: logger) { connection in try await body(connection) }
         }
+    }
+
+    private func withQueryDeadline<Result: Sendable>(_ operation: @escaping @Sendable () async throws -> Result) async throws -> Result {
+        let limit = queryTimeout
+        return try await withDeadline(limit, orThrow: { DatabaseTimeoutError(limit: limit) }, operation)
     }
 
     /// Migrates (with backoff until the database answers), then holds until shutdown.
@@ -67,16 +72,4 @@ public final class Database: Service, Sendable {
 public struct DatabaseTimeoutError: Error, CustomStringConvertible {
     public let limit: Duration
     public var description: String { "query did not complete within \(limit.seconds)s" }
-}
-
-private func withDeadline<Result: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> Result) async throws -> Result {
-    try await withThrowingTaskGroup(of: Result.self) { group in
-        group.addTask { try await operation() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            throw DatabaseTimeoutError(limit: limit)
-        }
-        defer { group.cancelAll() }
-        return try await group.next()!
-    }
 }

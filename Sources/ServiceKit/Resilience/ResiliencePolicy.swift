@@ -40,7 +40,8 @@ public final class ResiliencePolicy: Sendable {
             metrics.breakerState(breaker.currentState)
             let failure: ProviderFailure
             do {
-                let value = try await Self.withTimeout(min(settings.attemptTimeout, remaining)) { try await attempt(number) }
+                let limit = min(settings.attemptTimeout, remaining)
+                let value = try await withDeadline(limit, orThrow: { AttemptTimeout(limit: limit) }) { try await attempt(number) }
                 breaker.recordSuccess()
                 metrics.breakerState(.closed)
                 return value
@@ -76,18 +77,6 @@ public final class ResiliencePolicy: Sendable {
     struct AttemptTimeout: Error, CustomStringConvertible {
         let limit: Duration
         var description: String { "no answer within \(limit.seconds)s" }
-    }
-
-    private static func withTimeout<Value: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> Value) async throws -> Value {
-        try await withThrowingTaskGroup(of: Value.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                throw AttemptTimeout(limit: limit)
-            }
-            defer { group.cancelAll() }
-            return try await group.next()!
-        }
     }
 }
 
