@@ -44,9 +44,14 @@ public struct RunningService: Sendable {
 
     public func waitUntilReady(timeout: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + timeout
-        while try await send(.GET, "/ready").status != 200 {
-            guard ContinuousClock.now < deadline else { throw CommandFailure(command: "wait for /ready", output: "not ready after \(timeout)") }
+        var ready = try await send(.GET, "/ready")
+        while ready.status != 200 {
+            guard ContinuousClock.now < deadline else {
+                let warnings = logs.entries.filter { ($0["level"] as? String) != "info" }.map { "\($0["msg"] ?? "") \($0["error"] ?? "")" }
+                throw CommandFailure(command: "wait for /ready", output: "not ready after \(timeout): \(ready.body); warnings logged: \(warnings)")
+            }
             try await Task.sleep(for: .milliseconds(100))
+            ready = try await send(.GET, "/ready")
         }
     }
 
