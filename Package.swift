@@ -66,6 +66,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // Local text models shared by nlu, rag and agent (never ingestion or integrations).
+        .target(name: "Inference", dependencies: []),
         // A server built from ServiceKit alone, with routes that only tests need
         // (a deliberately slow one), so lifecycle tests drive a real process.
         .executableTarget(
