@@ -16,7 +16,7 @@ public struct TimeoutMiddleware: RouterMiddleware {
         let timeout = self.timeout
         do {
             return try await withoutActuallyEscaping(next) { next in
-                // The deadline's child task calls the rest of the chain while this task only waits
+                // The deadline's task calls the rest of the chain while this task only waits
                 // for it, and neither outlives this scope, so handing the non-Sendable closure over is safe.
                 let handler = UncheckedSendable(next)
                 return try await withDeadline(timeout, orThrow: { RequestTimedOut() }) { try await handler.value(request, context) }
