@@ -68,6 +68,8 @@ let package = Package(
         ),
         // Local text models shared by nlu, rag and agent (never ingestion or integrations).
         .target(name: "Inference", dependencies: []),
+        // What nlu understands in a text without a server: entities, sentiment, the intent classifier's math.
+        .target(name: "LanguageUnderstanding", dependencies: []),
         // A server built from ServiceKit alone, with routes that only tests need
         // (a deliberately slow one), so lifecycle tests drive a real process.
         .executableTarget(
@@ -100,10 +102,11 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        .testTarget(name: "LanguageUnderstandingTests", dependencies: ["LanguageUnderstanding"]),
         .testTarget(
             name: "ServicesTests",
             dependencies: services.map { .target(name: $0.library) } + [
-                "ServiceKit", "TestSupport",
+                "ServiceKit", "TestSupport", "Inference",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -127,6 +130,8 @@ let package = Package(
                         .product(name: "AsyncHTTPClient", package: "async-http-client"),
                         .product(name: "Crypto", package: "swift-crypto"),
                     ] : [])
+                        + (service.library == "NLUService" ? [.target(name: "LanguageUnderstanding"), .target(name: "Inference"), .product(name: "Prometheus", package: "swift-prometheus")] : []),
+                    resources: service.library == "NLUService" ? [.copy("DefaultModel")] : nil
                 ),
                 .executableTarget(
                     name: service.executable,
