@@ -38,6 +38,9 @@ let package = Package(
             pkgConfig: "hiredis",
             providers: [.apt(["libhiredis-dev"])]
         ),
+        // PDF text through Poppler's GLib API, HTML through libxml2's HTML parser (rag's extraction).
+        .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(
             name: "ServiceKit",
             dependencies: [
@@ -68,6 +71,9 @@ let package = Package(
         ),
         // Local text models shared by nlu, rag and agent (never ingestion or integrations).
         .target(name: "Inference", dependencies: []),
+        // Documents (PDF, HTML, Markdown, plain text) read into cited text and cut into chunks, for rag.
+        .target(name: "DocumentText", dependencies: ["CPoppler", "CLibXML2", .product(name: "NIOPosix", package: "swift-nio")]),
+        .testTarget(name: "DocumentTextTests", dependencies: ["DocumentText"]),
         // A server built from ServiceKit alone, with routes that only tests need
         // (a deliberately slow one), so lifecycle tests drive a real process.
         .executableTarget(
@@ -127,6 +133,13 @@ let package = Package(
                         .product(name: "AsyncHTTPClient", package: "async-http-client"),
                         .product(name: "Crypto", package: "swift-crypto"),
                     ] : [])
+                        + (service.library == "RAGService" ? [
+                            .target(name: "DocumentText"),
+                            .target(name: "Inference"),
+                            .target(name: "ServiceKitHTTPClient"),
+                            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                            .product(name: "Crypto", package: "swift-crypto"),
+                        ] : [])
                 ),
                 .executableTarget(
                     name: service.executable,
