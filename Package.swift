@@ -38,6 +38,9 @@ let package = Package(
             pkgConfig: "hiredis",
             providers: [.apt(["libhiredis-dev"])]
         ),
+        // PDF text through Poppler's GLib API, HTML through libxml2's HTML parser (rag's extraction).
+        .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(
             name: "ServiceKit",
             dependencies: [
@@ -70,6 +73,9 @@ let package = Package(
         .target(name: "Inference", dependencies: []),
         // What nlu understands in a text without a server: entities, sentiment, the intent classifier's math.
         .target(name: "LanguageUnderstanding", dependencies: []),
+        // Documents (PDF, HTML, Markdown, plain text) read into cited text and cut into chunks, for rag.
+        .target(name: "DocumentText", dependencies: ["CPoppler", "CLibXML2", .product(name: "NIOPosix", package: "swift-nio")]),
+        .testTarget(name: "DocumentTextTests", dependencies: ["DocumentText"]),
         // A server built from ServiceKit alone, with routes that only tests need
         // (a deliberately slow one), so lifecycle tests drive a real process.
         .executableTarget(

@@ -22,7 +22,7 @@ OPS_BASE_PORT=8001
 
 EMBEDDED_PG_VERSION=18.6.3
 PG_SERVICE_USER=${PG_SERVICE_USER:-svcpg}
-APT_PACKAGES=(redis-server libhiredis-dev prometheus curl)
+APT_PACKAGES=(redis-server libhiredis-dev prometheus curl libpoppler-glib-dev libxml2-dev qpdf img2pdf)
 
 PG_BIN=${PG_BIN:-}
 PG_RUN_AS=${PG_RUN_AS:-}
