@@ -58,14 +58,14 @@ import Testing
         let database = try await TestDatabase.fresh()
         try await RunningService.with(Self.definition, settings: Self.settings(database: database), waitForReady: true) { (service: RunningService) async throws in
             let body = #"{"intents": {"a": ["one", "two", "three", "four"], "b": ["five", "six", "seven", "eight", "ONE"]}, "entities": {"regexes": {"bad": "([a-"}}}"#
-            let response = try await service.send(.PUT, "/v1/models/demo", body: body)
+            let response = try await service.send(.PUT, "/v1/models/rejected", body: body)
             #expect(response.status == 422)
             #expect(Set(try problemFields(response)) == ["intents.a", "intents.b[4]", "entities.regexes.bad"])
-            #expect(try problemFields(try await service.send(.PUT, "/v1/models/demo", body: #"{"intents": {"a": ["1","2","3","4","5"]}}"#)) == ["intents"])
-            #expect(try problemFields(try await service.send(.PUT, "/v1/models/demo", body: #"{"entities": {}}"#)) == ["intents"])
+            #expect(try problemFields(try await service.send(.PUT, "/v1/models/rejected", body: #"{"intents": {"a": ["1","2","3","4","5"]}}"#)) == ["intents"])
+            #expect(try problemFields(try await service.send(.PUT, "/v1/models/rejected", body: #"{"entities": {}}"#)) == ["intents"])
             #expect(try problemFields(try await service.send(.PUT, "/v1/models/bad%20name", body: Self.demoModel)) == ["name"])
             // Nothing half-written: the model does not exist.
-            #expect(try await service.send(.GET, "/v1/models/demo").status == 404)
+            #expect(try await service.send(.GET, "/v1/models/rejected").status == 404)
         }
     }
 
@@ -126,19 +126,19 @@ import Testing
         let settings = Self.settings(database: database)
         try await RunningService.with(Self.definition, settings: settings, waitForReady: true) { (first: RunningService) async throws in
             try await RunningService.with(Self.definition, settings: settings, waitForReady: true) { (second: RunningService) async throws in
-                #expect(try await first.send(.PUT, "/v1/models/demo", body: Self.demoModel).status == 201)
+                #expect(try await first.send(.PUT, "/v1/models/replicated", body: Self.demoModel).status == 201)
                 let trainedAt = ContinuousClock.now
                 var version: Int?
                 while version != 1, ContinuousClock.now - trainedAt < .seconds(1) {
-                    version = try await second.send(.POST, "/v1/parse", body: #"{"text": "page", "model": "demo"}"#).json["model_version"] as? Int
+                    version = try await second.send(.POST, "/v1/parse", body: #"{"text": "page", "model": "replicated"}"#).json["model_version"] as? Int
                     if version != 1 { try await Task.sleep(for: .milliseconds(20)) }
                 }
                 #expect(version == 1, "the second replica did not serve the new version within a second")
-                #expect(try await first.send(.DELETE, "/v1/models/demo").status == 204)
+                #expect(try await first.send(.DELETE, "/v1/models/replicated").status == 204)
                 let deletedAt = ContinuousClock.now
                 var status = 200
                 while status == 200, ContinuousClock.now - deletedAt < .seconds(1) {
-                    status = try await second.send(.POST, "/v1/parse", body: #"{"text": "page", "model": "demo"}"#).status
+                    status = try await second.send(.POST, "/v1/parse", body: #"{"text": "page", "model": "replicated"}"#).status
                 }
                 #expect(status == 422)
             }
