@@ -38,6 +38,12 @@ let package = Package(
             pkgConfig: "hiredis",
             providers: [.apt(["libhiredis-dev"])]
         ),
+        // OpenBLAS's CBLAS, for the matrix products of the local text model.
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
         .target(
             name: "ServiceKit",
             dependencies: [
@@ -67,7 +73,14 @@ let package = Package(
             ]
         ),
         // Local text models shared by nlu, rag and agent (never ingestion or integrations).
-        .target(name: "Inference", dependencies: []),
+        .target(name: "Inference", dependencies: ["COpenBLAS", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "TestSupport"], exclude: ["Reference"]),
+        // `ops/bench-embeddings`: the local embedder's throughput against this machine's sgemm ceiling.
+        .executableTarget(
+            name: "embeddings-bench",
+            dependencies: ["Inference", "COpenBLAS"],
+            path: "Benchmarks/EmbeddingsBenchmark"
+        ),
         // A server built from ServiceKit alone, with routes that only tests need
         // (a deliberately slow one), so lifecycle tests drive a real process.
         .executableTarget(
@@ -127,6 +140,7 @@ let package = Package(
                         .product(name: "AsyncHTTPClient", package: "async-http-client"),
                         .product(name: "Crypto", package: "swift-crypto"),
                     ] : [])
+                        + (service.library == "RAGService" ? [.target(name: "Inference")] : [])
                 ),
                 .executableTarget(
                     name: service.executable,

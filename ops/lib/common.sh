@@ -22,7 +22,7 @@ OPS_BASE_PORT=8001
 
 EMBEDDED_PG_VERSION=18.6.3
 PG_SERVICE_USER=${PG_SERVICE_USER:-svcpg}
-APT_PACKAGES=(redis-server libhiredis-dev prometheus curl)
+APT_PACKAGES=(redis-server libhiredis-dev libopenblas-dev prometheus curl)
 
 PG_BIN=${PG_BIN:-}
 PG_RUN_AS=${PG_RUN_AS:-}
@@ -219,6 +219,7 @@ _missing_system_packages() {
         missing+=(redis-server)
     fi
     [ -f /usr/include/hiredis/hiredis.h ] || missing+=(libhiredis-dev)
+    ls /usr/include/cblas.h /usr/include/*/cblas.h >/dev/null 2>&1 || missing+=(libopenblas-dev)
     command -v promtool >/dev/null || missing+=(prometheus)
     command -v curl >/dev/null || missing+=(curl)
     if ! command -v python3 >/dev/null; then
