@@ -41,6 +41,12 @@ let package = Package(
         // PDF text through Poppler's GLib API, HTML through libxml2's HTML parser (rag's extraction).
         .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // OpenBLAS's CBLAS, for the matrix products of the local text model.
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
         .target(
             name: "ServiceKit",
             dependencies: [
@@ -70,9 +76,23 @@ let package = Package(
             ]
         ),
         // Local text models shared by nlu, rag and agent (never ingestion or integrations).
-        .target(name: "Inference", dependencies: []),
+        // Compiled optimised in debug builds too: unoptimised Swift runs the model's loops
+        // (layer norm, attention, GELU) some 30 times slower, which tests and `ops/up` feel.
+        .target(
+            name: "Inference",
+            dependencies: ["COpenBLAS", "ServiceKit", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: [.unsafeFlags(["-O"])]
+        ),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "TestSupport"], exclude: ["Reference"]),
+        // `ops/bench-embeddings`: the local embedder's throughput against this machine's sgemm ceiling.
+        .executableTarget(
+            name: "embeddings-bench",
+            dependencies: ["Inference", "COpenBLAS"],
+            path: "Benchmarks/EmbeddingsBenchmark"
+        ),
         // What nlu understands in a text without a server: entities, sentiment, the intent classifier's math.
-        .target(name: "LanguageUnderstanding", dependencies: []),
+        // Optimised in debug builds too, like Inference: training runs k-fold gradient descent.
+        .target(name: "LanguageUnderstanding", dependencies: [], swiftSettings: [.unsafeFlags(["-O"])]),
         // Documents (PDF, HTML, Markdown, plain text) read into cited text and cut into chunks, for rag.
         .target(name: "DocumentText", dependencies: ["CPoppler", "CLibXML2", .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "DocumentTextTests", dependencies: ["DocumentText"]),
@@ -136,7 +156,8 @@ let package = Package(
                         .product(name: "AsyncHTTPClient", package: "async-http-client"),
                         .product(name: "Crypto", package: "swift-crypto"),
                     ] : [])
-                        + (service.library == "NLUService" ? [.target(name: "LanguageUnderstanding"), .target(name: "Inference"), .product(name: "Prometheus", package: "swift-prometheus")] : []),
+                        + (service.library == "NLUService" ? [.target(name: "LanguageUnderstanding"), .target(name: "Inference"), .product(name: "Prometheus", package: "swift-prometheus")] : [])
+                        + (service.library == "RAGService" ? [.target(name: "Inference")] : []),
                     resources: service.library == "NLUService" ? [.copy("DefaultModel")] : nil
                 ),
                 .executableTarget(

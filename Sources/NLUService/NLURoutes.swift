@@ -60,7 +60,7 @@ enum NLURoutes {
         }
         routes.on(
             .put, "/v1/models/{name}", summary: "Trains a new version of a model from {intents: {name: [examples]}, entities?: {lookups?, regexes?}}.",
-            responses: [.created: "{name, version, intents, training_seconds, cross_validation: {accuracy, macro_f1}}.", .unprocessableContent: "Training data problems, each named.", .serviceUnavailable: "No sentence embedder is configured."]
+            responses: [.created: "{name, version, intents, training_seconds, cross_validation: {accuracy, macro_f1}}.", .unprocessableContent: "Training data problems, each named.", .serviceUnavailable: "The database is not configured or not migrated yet."]
         ) { request, context in
             let name = try modelName(context)
             let data = try await request.decodeJSON(as: TrainingData.self, context: context)
@@ -69,7 +69,7 @@ enum NLURoutes {
                 throw ValidationError(fields: problems.map { FieldError(field: $0.field, message: $0.message) }, detail: "The training data has \(problems.count) problem(s).")
             }
             _ = try requireStore()
-            guard let trainer else { throw HTTPError(.serviceUnavailable, message: "No sentence embedder is configured, so no model can be trained.") }
+            guard let trainer else { throw HTTPError(.serviceUnavailable, message: "The database is not configured.") }
             let summary = try await trainer.train(name: name, data: data)
             return JSONResponse(
                 TrainingResponse(name: name, version: summary.version, intents: summary.intents, trainingSeconds: summary.trainingSeconds, crossValidation: summary.crossValidation),

@@ -6,13 +6,13 @@ import ServiceKit
 /// Language understanding: intent with ranking and out-of-scope detection over sentence
 /// vectors, entities with offsets and normalised values, and sentiment.
 public enum NLUService {
-    /// nlu without a sentence embedder: it boots and serves its routes, but parse and
-    /// training answer 503 until a definition with an embedder runs.
-    public static let definition = definition(embedder: { _ in nil })
+    /// nlu over the local all-MiniLM-L6-v2 from `MODELS_DIR`; without its files start-up
+    /// fails, naming the file and `ops/models`.
+    public static let definition = definition(embedder: { try MiniLMEmbedder.configured(by: $0.config) })
 
     /// nlu with the embedder `makeEmbedder` builds from the service's environment (its
-    /// settings, logger); nil leaves the service without one.
-    public static func definition(embedder makeEmbedder: @escaping @Sendable (ServiceEnvironment) throws -> (any SentenceEmbedder)?) -> ServiceDefinition {
+    /// settings, logger).
+    public static func definition(embedder makeEmbedder: @escaping @Sendable (ServiceEnvironment) throws -> any SentenceEmbedder) -> ServiceDefinition {
         ServiceDefinition(
             name: "nlu",
             defaultPort: 8003,
@@ -25,11 +25,9 @@ public enum NLUService {
                 let embedder = try makeEmbedder(environment)
                 let metrics = NLUMetrics(metrics: environment.metrics)
                 let store = environment.database.map(ModelStore.init)
-                let registry = ModelRegistry(store: store, embedderName: embedder?.modelName, logger: environment.logger)
+                let registry = ModelRegistry(store: store, embedderName: embedder.modelName, logger: environment.logger)
                 let parser = TextParser(registry: registry, embedder: embedder, sentiment: sentimentAnalyzer(modelsFolder, environment: environment), metrics: metrics)
-                let trainer = embedder.flatMap { embedder in
-                    store.map { ModelTrainer(embedder: embedder, store: $0, registry: registry, redis: environment.redis, metrics: metrics, logger: environment.logger) }
-                }
+                let trainer = store.map { ModelTrainer(embedder: embedder, store: $0, registry: registry, redis: environment.redis, metrics: metrics, logger: environment.logger) }
                 NLURoutes.add(to: routes, parser: parser, trainer: trainer, maxCharacters: maxCharacters)
                 if let database = environment.database {
                     routes.runInBackground(ModelReloader(registry: registry, database: database, redis: environment.redis, logger: environment.logger))

@@ -162,12 +162,12 @@ import Testing
         }
     }
 
-    @Test func withoutAnEmbedderParseAndTrainingAnswer503() async throws {
-        let database = try await TestDatabase.fresh()
-        try await RunningService.with(NLUService.definition, settings: Self.settings(database: database), waitForReady: true) { (service: RunningService) async throws in
-            #expect(try await service.send(.POST, "/v1/parse", body: #"{"text": "hello"}"#).status == 503)
-            #expect(try await service.send(.PUT, "/v1/models/demo", body: Self.demoModel).status == 503)
-            #expect(try await service.send(.GET, "/v1/models").status == 200)
+    @Test func missingModelFilesStopStartUpNamingTheFileAndTheFix() async throws {
+        let missing = "/nonexistent/models-\(UUID().uuidString)"
+        await #expect {
+            try await RunningService.with(NLUService.definition, settings: ["MODELS_DIR": missing]) { _ in }
+        } throws: { error in
+            "\(error)".contains("\(missing)/all-MiniLM-L6-v2 does not exist") && "\(error)".contains("ops/models")
         }
     }
 }

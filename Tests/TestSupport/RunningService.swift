@@ -28,6 +28,7 @@ public struct RunningService: Sendable {
         var variables = ["HOST": "127.0.0.1", "PORT": "0", "SECRETS_DIR": "/nonexistent"]
         variables["DATABASE_URL"] = try TestEnvironment.databaseURL
         variables["REDIS_URL"] = try TestEnvironment.redisURL
+        variables["MODELS_DIR"] = TestEnvironment.modelsDirectory
         variables.merge(overrides) { _, new in new }
         let config = Config(environment: variables)
         let settings = try ServiceSettings(for: definition, config: config)

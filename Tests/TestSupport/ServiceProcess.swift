@@ -13,6 +13,7 @@ public final class ServiceProcess: Sendable {
         var variables = [
             "HOST": "127.0.0.1", "PORT": String(port), "SECRETS_DIR": "/nonexistent",
             "DATABASE_URL": try TestEnvironment.databaseURL, "REDIS_URL": try TestEnvironment.redisURL,
+            "MODELS_DIR": TestEnvironment.modelsDirectory,
         ]
         variables.merge(environment) { _, new in new }
         child = try ChildProcess(executable: (TestEnvironment.binDirectory as NSString).appendingPathComponent(name), environment: variables)

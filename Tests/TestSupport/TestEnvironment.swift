@@ -21,6 +21,11 @@ public enum TestEnvironment {
     public static var redisServer: String { get throws { try value("TEST_REDIS_SERVER") } }
     public static var promtool: String { get throws { try value("TEST_PROMTOOL") } }
     public static var workDirectory: String { get throws { try value("TEST_WORK_DIR") } }
+    /// The folder `ops/models` fills (TEST_MODELS_DIR from ops/test, else the repository's `.run/models`).
+    public static var modelsDirectory: String {
+        if let explicit = ProcessInfo.processInfo.environment["TEST_MODELS_DIR"], !explicit.isEmpty { return explicit }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.run/models").standardizedFileURL.path
+    }
 
     /// Where `swift build` put the executables (this test bundle sits beside them).
     public static var binDirectory: String {

@@ -22,7 +22,7 @@ OPS_BASE_PORT=8001
 
 EMBEDDED_PG_VERSION=18.6.3
 PG_SERVICE_USER=${PG_SERVICE_USER:-svcpg}
-APT_PACKAGES=(redis-server libhiredis-dev prometheus curl libpoppler-glib-dev libxml2-dev qpdf img2pdf)
+APT_PACKAGES=(redis-server libhiredis-dev libopenblas-dev prometheus curl pkg-config libpoppler-glib-dev libxml2-dev qpdf img2pdf)
 
 PG_BIN=${PG_BIN:-}
 PG_RUN_AS=${PG_RUN_AS:-}
@@ -219,6 +219,12 @@ _missing_system_packages() {
         missing+=(redis-server)
     fi
     [ -f /usr/include/hiredis/hiredis.h ] || missing+=(libhiredis-dev)
+    # The C libraries the package links, found as SwiftPM finds them.
+    pkg-config --exists openblas 2>/dev/null || missing+=(libopenblas-dev)
+    pkg-config --exists poppler-glib 2>/dev/null || missing+=(libpoppler-glib-dev)
+    pkg-config --exists libxml-2.0 2>/dev/null || missing+=(libxml2-dev)
+    command -v qpdf >/dev/null || missing+=(qpdf)
+    command -v img2pdf >/dev/null || missing+=(img2pdf)
     command -v promtool >/dev/null || missing+=(prometheus)
     command -v curl >/dev/null || missing+=(curl)
     if ! command -v python3 >/dev/null; then
@@ -244,7 +250,8 @@ _apt_install() {
     rm -f "$apt_log"
 }
 
-# ensure_system_packages: redis-server, hiredis headers, promtool, curl, python3 venv.
+# ensure_system_packages: redis-server, the C libraries linked (hiredis, OpenBLAS, Poppler,
+# libxml2), promtool, curl, qpdf and img2pdf for test documents, python3 venv.
 ensure_system_packages() {
     local -a missing extra=()
     mapfile -t missing < <(_missing_system_packages)

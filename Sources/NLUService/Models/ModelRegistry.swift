@@ -10,10 +10,10 @@ final class ModelRegistry: Sendable {
 
     private let models = Mutex<[String: ServedModel]>([:])
     let store: ModelStore?
-    let embedderName: String?
+    let embedderName: String
     let logger: Logger
 
-    init(store: ModelStore?, embedderName: String?, logger: Logger) {
+    init(store: ModelStore?, embedderName: String, logger: Logger) {
         self.store = store
         self.embedderName = embedderName
         self.logger = logger

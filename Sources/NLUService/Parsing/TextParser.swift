@@ -8,13 +8,12 @@ import ServiceKit
 /// entities and sentiment for each.
 struct TextParser: Sendable {
     let registry: ModelRegistry
-    let embedder: (any SentenceEmbedder)?
+    let embedder: any SentenceEmbedder
     let sentiment: SentimentAnalyzer?
     let metrics: NLUMetrics
 
     func parse(_ texts: [String], options: ParseOptions) async throws -> [ParseResult] {
         let started = ContinuousClock.now
-        guard let embedder else { throw HTTPError(.serviceUnavailable, message: "No sentence embedder is configured, so no model can be served.") }
         guard let sentiment else { throw HTTPError(.serviceUnavailable, message: "The sentiment lexicon is not installed (run ops/models).") }
         guard let model = registry.model(options.model) else {
             if options.model == ParseOptions.defaultModel {
