@@ -95,7 +95,7 @@ let package = Package(
         .target(name: "LanguageUnderstanding", dependencies: [], swiftSettings: [.unsafeFlags(["-O"])]),
         // Documents (PDF, HTML, Markdown, plain text) read into cited text and cut into chunks, for rag.
         .target(name: "DocumentText", dependencies: ["CPoppler", "CLibXML2", .product(name: "NIOPosix", package: "swift-nio")]),
-        .testTarget(name: "DocumentTextTests", dependencies: ["DocumentText"]),
+        .testTarget(name: "DocumentTextTests", dependencies: ["DocumentText", "TestSupport"]),
         // A server built from ServiceKit alone, with routes that only tests need
         // (a deliberately slow one), so lifecycle tests drive a real process.
         .executableTarget(
@@ -157,7 +157,11 @@ let package = Package(
                         .product(name: "Crypto", package: "swift-crypto"),
                     ] : [])
                         + (service.library == "NLUService" ? [.target(name: "LanguageUnderstanding"), .target(name: "Inference"), .product(name: "Prometheus", package: "swift-prometheus")] : [])
-                        + (service.library == "RAGService" ? [.target(name: "Inference")] : []),
+                        + (service.library == "RAGService" ? [
+                            .target(name: "Inference"), .target(name: "DocumentText"), .target(name: "ServiceKitHTTPClient"),
+                            .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Crypto", package: "swift-crypto"),
+                            .product(name: "Prometheus", package: "swift-prometheus"),
+                        ] : []),
                     resources: service.library == "NLUService" ? [.copy("DefaultModel")] : nil
                 ),
                 .executableTarget(

@@ -115,8 +115,3 @@ struct IngestionStore: Sendable {
         }
     }
 }
-
-extension UUID {
-    /// The suite writes ids in lower case.
-    var lowercased: String { uuidString.lowercased() }
-}

@@ -33,7 +33,7 @@ struct JobOutboxRelay: Service {
             )
             var count = 0
             for try await (id, kind, stream, itemID, contentType) in rows.decode((UUID, String, String, UUID, String).self) {
-                let payload = try JSONEncoder().encode(JobPayload(jobID: id.lowercased, kind: kind, itemID: itemID.lowercased, contentType: contentType))
+                let payload = try JSONEncoder().encode(ItemJobPayload(jobID: id.lowercased, kind: kind, itemID: itemID.lowercased, contentType: contentType))
                 // Status first: a worker may take the job the moment it is on the stream, and its
                 // `processing` must come after `queued`.
                 try await queue.publish(jobID: id.lowercased, status: .queued, attempt: 0)
@@ -67,20 +67,5 @@ struct JobOutboxRelay: Service {
             }
             try? await Task.sleep(for: sweepInterval)
         }
-    }
-}
-
-/// What a queued job carries: enough for a worker to fetch the item (`GET /v1/items/{id}/content`).
-struct JobPayload: Codable {
-    let jobID: String
-    let kind: String
-    let itemID: String
-    let contentType: String
-
-    enum CodingKeys: String, CodingKey {
-        case kind
-        case jobID = "job_id"
-        case itemID = "item_id"
-        case contentType = "content_type"
     }
 }

@@ -1,4 +1,5 @@
 import DocumentText
+import TestSupport
 import Testing
 
 /// PDF text through Poppler, on a real manual and on PDFs that each break one thing.

@@ -196,8 +196,9 @@ import Testing
                 let response = try await Self.order(service, key: "frozen-\(UUID())")
                 let elapsed = ContinuousClock.now - start
                 #expect(response.status == 201)
-                // Claim, complete, and the rate limiter: each Redis call is cut at 0.5 s at most.
-                #expect(elapsed < .milliseconds(2000), "took \(elapsed)")
+                // Claim, complete, and the rate limiter: each Redis call is cut at 0.5 s, so 1.5 s
+                // and a loaded machine's slack; a frozen Redis uncut would hold it until thawed.
+                #expect(elapsed < .seconds(3), "took \(elapsed)")
             }
         }
         await redis.kill()

@@ -38,6 +38,12 @@ public struct WordPieceTokenizer: Sendable {
         return Tokens(ids: ids, truncated: truncated)
     }
 
+    /// How many word pieces `text` is, without the special tokens and without truncation:
+    /// what a chunker measures a passage by.
+    public func pieceCount(_ text: String) -> Int {
+        BasicTokenizer.words(in: text).reduce(0) { $0 + pieces(of: $1).count }
+    }
+
     func pieces(of word: String) -> [Int32] {
         let scalars = Array(word.unicodeScalars)
         guard scalars.count <= maxCharactersPerWord else { return [vocabulary.unknown] }

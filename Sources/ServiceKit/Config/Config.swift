@@ -83,6 +83,19 @@ public struct Config: Sendable {
         return .milliseconds(Int64(value * 1000))
     }
 
+    /// A finite number within `range`, such as a score threshold or a weight.
+    public func double(_ name: String, default defaultValue: Double, range: ClosedRange<Double>) throws(ConfigError) -> Double {
+        guard let (raw, source) = try lookup(name) else { return defaultValue }
+        let trimmed = raw.trimmingCharacters(in: .whitespaces)
+        guard let value = Double(trimmed), value.isFinite else {
+            throw ConfigError(name: name, reason: "expected a number, got \(Self.quoted(trimmed)) from the \(source)")
+        }
+        guard range.contains(value) else {
+            throw ConfigError(name: name, reason: "\(value) is outside \(range.lowerBound)...\(range.upperBound)")
+        }
+        return value
+    }
+
     public func bool(_ name: String, default defaultValue: Bool) throws(ConfigError) -> Bool {
         guard let (raw, source) = try lookup(name) else { return defaultValue }
         switch raw.trimmingCharacters(in: .whitespaces).lowercased() {

@@ -8,7 +8,8 @@ import ServiceLifecycle
 ///   stored its result; handlers must be idempotent, as a crash in between runs them again.
 /// - A failed attempt is retried with exponential backoff (through `<stream>:delayed`, a
 ///   sorted set that a script moves back to the stream when due) up to `maxAttempts`; after
-///   the last, the job goes to `<stream>:dead` with its error.
+///   the last, the job goes to `<stream>:dead` with its error. A ``PermanentJobFailure``
+///   goes there at once.
 /// - Entries a consumer has held longer than `visibilityTimeout` (it died mid-job) are
 ///   reclaimed with XAUTOCLAIM by a live one; their deliveries count as attempts.
 /// - Status changes are published through ``JobQueue``.
@@ -151,7 +152,7 @@ public final class JobWorker: Service, Sendable {
                 try await reader.acknowledge([entry.id])
             case .failure(let error):
                 let reason = String(describing: error)
-                if attempt >= configuration.maxAttempts {
+                if error is PermanentJobFailure || attempt >= configuration.maxAttempts {
                     try await bury(job, error: reason)
                 } else {
                     try await scheduleRetry(job, error: reason)

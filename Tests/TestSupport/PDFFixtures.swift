@@ -1,9 +1,9 @@
 import Foundation
 
-/// PDFs for the extraction tests, none committed: a real 26-page manual from a Debian
+/// PDFs for the extraction and rag tests, none committed: a real 26-page manual from a Debian
 /// package (checked against its SHA-256), and files made from it or from scratch by Debian
 /// tools (qpdf, img2pdf) that each break one thing.
-enum PDFFixtures {
+public enum PDFFixtures {
     /// The CamlIDL user's manual (pdfTeX, 26 A4 pages) from Debian's `camlidl-doc` 1.04-5.
     static let manualPackage = "camlidl-doc=1.04-5"
     static let manualPath = "usr/share/doc/camlidl/camlidl-1.04.doc.pdf"
@@ -33,13 +33,21 @@ enum PDFFixtures {
         }
     }
 
-    static func manual() throws -> [UInt8] { try manualResult.get() }
+    public static func manual() throws -> [UInt8] { try manualResult.get() }
     /// The manual encrypted by qpdf with a user password (AES-256).
-    static func encryptedManual() throws -> [UInt8] { try encryptedResult.get() }
+    public static func encryptedManual() throws -> [UInt8] { try encryptedResult.get() }
     /// A PDF with no pages at all, as qpdf writes one.
-    static func zeroPages() throws -> [UInt8] { try zeroPagesResult.get() }
+    public static func zeroPages() throws -> [UInt8] { try zeroPagesResult.get() }
     /// A one-page PDF holding only an image (a scan without OCR), from img2pdf.
-    static func imageOnly() throws -> [UInt8] { try imageOnlyResult.get() }
+    public static func imageOnly() throws -> [UInt8] { try imageOnlyResult.get() }
+    /// The manual's first pages only, cut mid-file: a download that broke off.
+    public static func truncatedManual() throws -> [UInt8] { Array(try manual().prefix(60_000)) }
+    /// Chapter 6 of the same manual ("Hints on writing IDL files") as the package's HTML.
+    public static func htmlChapter() throws -> [UInt8] {
+        _ = try manual()
+        return Array(try Data(contentsOf: folder.appendingPathComponent(manualHTMLChapterPath)))
+    }
+    static let manualHTMLChapterPath = "usr/share/doc/camlidl/html/main006.html"
 
     private static func once(_ make: () throws -> [UInt8]) -> Result<[UInt8], FixtureError> {
         do {
@@ -109,7 +117,7 @@ enum PDFFixtures {
     }
 }
 
-struct FixtureError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
+public struct FixtureError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
 }

@@ -1,0 +1,48 @@
+import Foundation
+import Hummingbird
+
+/// The reply of `POST /v1/answer`: the answer, the passages it rests on, and how it was made.
+struct Answer: ResponseEncodable, Sendable {
+    enum Mode: String, Encodable, Sendable {
+        /// Sentences quoted from the documents.
+        case extractive
+        /// Written by a language model from the retrieved chunks.
+        case generative
+    }
+
+    let answer: String
+    let citations: [Citation]
+    let mode: Mode
+    /// A generative answer was asked for (a model is configured) but the model failed, so
+    /// this one is extractive.
+    let degraded: Bool
+    /// True when nothing in the documents was close enough to the question.
+    let found: Bool
+}
+
+/// Where a sentence of an answer comes from; `[n]` in the answer is the n-th citation.
+struct Citation: Encodable, Sendable {
+    let documentID: UUID
+    let itemID: UUID
+    let title: String
+    let page: Int?
+    let chunkID: Int64
+    let quote: String
+
+    enum CodingKeys: String, CodingKey {
+        case title, page, quote
+        case documentID = "document_id"
+        case itemID = "item_id"
+        case chunkID = "chunk_id"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(documentID.lowercased, forKey: .documentID)
+        try container.encode(itemID.lowercased, forKey: .itemID)
+        try container.encode(title, forKey: .title)
+        try container.encode(page, forKey: .page)
+        try container.encode(chunkID, forKey: .chunkID)
+        try container.encode(quote, forKey: .quote)
+    }
+}

@@ -1,0 +1,76 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import ServiceKit
+import ServiceKitHTTPClient
+
+/// Reads items from ingestion over HTTP (`GET /v1/items/{id}` and its `/content`) with the
+/// service API key, through a resilience policy; the request id and trace travel along.
+struct IngestionItems: Sendable {
+    /// An item as the index worker needs it.
+    struct Item: Sendable {
+        let title: String
+        let collection: String
+        let contentType: String
+        /// The item's metadata object, as JSON text.
+        let metadataJSON: String
+        let content: [UInt8]
+    }
+
+    let baseURL: String
+    let apiKey: String?
+    let http: OutboundHTTP
+    let policy: ResiliencePolicy
+
+    static let defaultCollection = "default"
+
+    /// The item, or a ``PermanentJobFailure`` when ingestion says it does not exist (deleted,
+    /// or a job that outlived its item). Outages throw what the policy gave up with, so the
+    /// job is retried later.
+    func item(_ id: String) async throws -> Item {
+        let metadata = try await get("/v1/items/\(id)")
+        let content = try await get("/v1/items/\(id)/content")
+        struct Metadata: Decodable {
+            let title: String?
+            let collection: String?
+            let contentType: String
+            let metadata: AnyJSON?
+
+            enum CodingKeys: String, CodingKey {
+                case title, collection, metadata
+                case contentType = "content_type"
+            }
+        }
+        let decoded: Metadata
+        do {
+            decoded = try JSONDecoder().decode(Metadata.self, from: Data(metadata.body.readableBytesView))
+        } catch {
+            throw PermanentJobFailure("ingestion answered item \(id) with metadata rag cannot read: \(error)")
+        }
+        let metadataJSON = try decoded.metadata.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) } ?? "{}"
+        return Item(
+            title: decoded.title ?? "untitled",
+            collection: decoded.collection.flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultCollection,
+            contentType: decoded.contentType,
+            metadataJSON: metadataJSON,
+            content: Array(content.body.readableBytesView)
+        )
+    }
+
+    private func get(_ path: String) async throws -> OutboundHTTP.Reply {
+        var headers = HTTPHeaders()
+        if let apiKey { headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
+        let (url, http) = (baseURL + path, self.http)
+        let timeout = policy.settings.attemptTimeout
+        do {
+            return try await policy.execute { [headers] _ in
+                var request = HTTPClientRequest(url: url)
+                request.headers = headers
+                return try await http.send(request, timeout: timeout).requireSuccess()
+            }
+        } catch ProviderCallError.failed(let failure, _) where failure.status == 404 {
+            throw PermanentJobFailure("The item is no longer in ingestion (\(path) answered 404).")
+        }
+    }
+}

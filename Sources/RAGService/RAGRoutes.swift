@@ -1,0 +1,136 @@
+import Foundation
+import Hummingbird
+import Inference
+import ServiceKit
+
+/// rag's endpoints: search and answers over the indexed chunks, and the documents and
+/// collections behind them.
+struct RAGRoutes: Sendable {
+    let search: ChunkSearch
+    let embedder: any SentenceEmbedder
+    let answerer: ExtractiveAnswerer
+    let store: DocumentStore
+    let metrics: RAGMetrics
+
+    /// `POST /v1/answer`'s `top_k` when none is given.
+    static let answerTopK = 5
+
+    static func add(to routes: ServiceRoutes, embedder: any SentenceEmbedder, settings: RAGSettings, metrics: RAGMetrics) {
+        let environment = routes.environment
+        /// Every route needs the database, so each answers 503 until it is there and migrated.
+        func using<Output: ResponseGenerator & Sendable>(_ body: @escaping @Sendable (RAGRoutes, Request, ServiceRequestContext) async throws -> Output) -> @Sendable (Request, ServiceRequestContext) async throws -> Output {
+            { request, context in
+                let database = try environment.requireDatabase()
+                let handlers = RAGRoutes(
+                    search: ChunkSearch(database: database, efSearch: settings.efSearch, vectorWeight: settings.vectorWeight),
+                    embedder: embedder, answerer: ExtractiveAnswerer(embedder: embedder, minScore: settings.minScore),
+                    store: DocumentStore(database: database), metrics: metrics
+                )
+                return try await body(handlers, request, context)
+            }
+        }
+
+        routes.post(
+            "/v1/search", summary: "Ranked chunks for {query, collection?, filter? (metadata the document contains), top_k? (1–50, 10), mode?: hybrid|vector|keyword}.",
+            responses: [.ok: "{results: [{chunk_id, score, similarity, vector_rank, keyword_rank, document_id, item_id, title, metadata, text, page, start, end, heading}]}.", .unprocessableContent: "Invalid fields, each named."],
+            idempotent: true, handler: using { try await $0.search($1, $2) }
+        )
+        routes.post(
+            "/v1/answer", summary: "An answer to {question, collection?, filter?, top_k? (1–50, 5)} from the documents, with citations.",
+            responses: [.ok: "{answer, citations: [{document_id, item_id, title, page, chunk_id, quote}], mode, degraded, found}.", .unprocessableContent: "Invalid fields, each named."],
+            idempotent: true, handler: using { try await $0.answer($1, $2) }
+        )
+        routes.get("/v1/collections", summary: "Every collection with its document and chunk counts.", responses: [.ok: "{collections: [{name, documents, chunks, created_at}]}."], handler: using { handlers, _, _ in
+            JSONResponse(["collections": try await handlers.store.collections()])
+        })
+        routes.get(
+            "/v1/documents", summary: "Indexed documents, newest first: ?collection=&limit= (1–200, 50)&cursor=.",
+            responses: [.ok: "{documents, next_cursor}.", .unprocessableContent: "Invalid query."], handler: using { try await $0.documents($1, $2) }
+        )
+        routes.get("/v1/documents/{id}", summary: "A document with its chunk count and pages.", responses: [.ok: "The document.", .notFound: "No such document."], handler: using { handlers, _, context in
+            guard let document = try await handlers.store.document(try Self.id(context)) else { throw HTTPError(.notFound, message: "No such document.") }
+            return document
+        })
+        routes.on(.delete, "/v1/documents/{id}", summary: "Deletes a document and its chunks; searches no longer return them.", responses: [.noContent: "Deleted.", .notFound: "No such document."], handler: using { handlers, _, context in
+            guard try await handlers.store.delete(try Self.id(context)) else { throw HTTPError(.notFound, message: "No such document.") }
+            return Response(status: .noContent)
+        })
+    }
+
+    static func id(_ context: ServiceRequestContext) throws -> UUID {
+        guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else { throw HTTPError(.notFound, message: "No such document.") }
+        return id
+    }
+
+    // MARK: retrieval
+
+    struct SearchResults: ResponseEncodable {
+        let results: [SearchHit]
+    }
+
+    func search(_ request: Request, _ context: ServiceRequestContext) async throws -> SearchResults {
+        let query = try await request.decodeJSON(as: SearchRequest.self, context: context).validated()
+        return SearchResults(results: try await retrieve(query).hits)
+    }
+
+    struct AnswerRequest: Decodable {
+        let question: String
+        let collection: String?
+        let filter: AnyJSON?
+        let topK: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case question, collection, filter
+            case topK = "top_k"
+        }
+    }
+
+    func answer(_ request: Request, _ context: ServiceRequestContext) async throws -> Answer {
+        let body = try await request.decodeJSON(as: AnswerRequest.self, context: context)
+        let query: ChunkQuery
+        do {
+            query = try SearchRequest(query: body.question, collection: body.collection, filter: body.filter, topK: body.topK ?? Self.answerTopK, mode: .hybrid).validated()
+        } catch {
+            throw ValidationError(fields: error.fields.map { FieldError(field: $0.field == "query" ? "question" : $0.field, message: $0.message) }, detail: "The question is not valid.")
+        }
+        let (hits, vector) = try await retrieve(query)
+        let answer = try await answerer.answer(vector ?? [], hits: hits, degraded: false)
+        metrics.recordAnswer(mode: answer.mode, degraded: answer.degraded)
+        return answer
+    }
+
+    /// The ranked chunks and, unless keyword-only, the query's embedding.
+    private func retrieve(_ query: ChunkQuery) async throws -> (hits: [SearchHit], vector: [Float]?) {
+        let started = ContinuousClock.now
+        let vector = query.mode == .keyword ? nil : try await embedder.embed([query.text]).first
+        let hits = try await search.search(query, vector: vector)
+        metrics.recordSearch(mode: query.mode, duration: ContinuousClock.now - started)
+        return (hits, vector)
+    }
+
+    // MARK: documents
+
+    struct DocumentPage: ResponseEncodable {
+        let documents: [DocumentView]
+        let nextCursor: String?
+
+        enum CodingKeys: String, CodingKey {
+            case documents
+            case nextCursor = "next_cursor"
+        }
+    }
+
+    func documents(_ request: Request, _ context: ServiceRequestContext) async throws -> DocumentPage {
+        let query = request.uri.queryParameters
+        var problems: [FieldError] = []
+        let limit = query.get("limit").map { Int(String($0)) } ?? 50
+        if limit.map({ !(1...200).contains($0) }) ?? true { problems.append(FieldError(field: "limit", message: "must be 1 to 200")) }
+        // The cursor is the `seq` of the last document of the previous page.
+        let cursor = query.get("cursor").map { Int64(String($0)) }
+        if case .some(.none) = cursor { problems.append(FieldError(field: "cursor", message: "is not a cursor this service issued")) }
+        let collection = query.get("collection").map { String($0) }
+        guard problems.isEmpty, let limit else { throw ValidationError(fields: problems, detail: "The query is not valid.") }
+        let documents = try await store.documents(collection: collection, limit: limit, before: cursor ?? nil)
+        return DocumentPage(documents: documents, nextCursor: documents.count == limit ? documents.last.map { String($0.seq) } : nil)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import PostgresNIO
+import ServiceKit
+
+/// A document as `GET /v1/documents` and `GET /v1/documents/{id}` show it.
+struct DocumentView: ResponseEncodable, Sendable {
+    let id: UUID
+    let seq: Int64
+    let itemID: UUID
+    let collection: String
+    let title: String
+    let contentType: String
+    let metadata: AnyJSON
+    let pages: Int?
+    let chunks: Int
+    let embedder: String
+    let createdAt: Date
+    let updatedAt: Date
+
+    static let columns = "id, seq, item_id, collection, title, content_type, metadata::text, pages, chunk_count, embedder, created_at, updated_at"
+
+    init(row: PostgresRow) throws {
+        let metadataText: String
+        (id, seq, itemID, collection, title, contentType, metadataText, pages, chunks, embedder, createdAt, updatedAt) =
+            try row.decode((UUID, Int64, UUID, String, String, String, String, Int?, Int, String, Date, Date).self)
+        metadata = (try? JSONDecoder().decode(AnyJSON.self, from: Data(metadataText.utf8))) ?? .object([:])
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, collection, title, metadata, pages, chunks, embedder
+        case itemID = "item_id"
+        case contentType = "content_type"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id.lowercased, forKey: .id)
+        try container.encode(itemID.lowercased, forKey: .itemID)
+        try container.encode(collection, forKey: .collection)
+        try container.encode(title, forKey: .title)
+        try container.encode(contentType, forKey: .contentType)
+        try container.encode(metadata, forKey: .metadata)
+        try container.encode(pages, forKey: .pages)
+        try container.encode(chunks, forKey: .chunks)
+        try container.encode(embedder, forKey: .embedder)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(updatedAt, forKey: .updatedAt)
+    }
+}
+
+/// A collection with how much it holds, for `GET /v1/collections`.
+struct CollectionView: Encodable, Sendable {
+    let name: String
+    let documents: Int
+    let chunks: Int
+    let createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case name, documents, chunks
+        case createdAt = "created_at"
+    }
+}
