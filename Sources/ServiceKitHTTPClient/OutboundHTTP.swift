@@ -16,10 +16,9 @@ public struct OutboundHTTP: Sendable {
 
         public var text: String { String(buffer: body) }
 
-        /// `Retry-After` in seconds, when present.
+        /// `Retry-After`, when present and well-formed (see ``RetryAfter``).
         public var retryAfter: Duration? {
-            guard let value = headers.first(name: "Retry-After").flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) }), value >= 0 else { return nil }
-            return .milliseconds(Int64(value * 1000))
+            headers.first(name: "Retry-After").flatMap { RetryAfter.parse($0) }
         }
 
         /// This reply as an attempt's outcome: throws ``ProviderFailure`` unless it is a 2xx.
@@ -42,7 +41,9 @@ public struct OutboundHTTP: Sendable {
         var request = request
         if let id = RequestID.current { request.headers.replaceOrAdd(name: RequestID.headerName, value: id) }
         request.headers.replaceOrAdd(name: "traceparent", value: (TraceContext.current?.child() ?? .start()).traceparent)
-        let response = try await client.execute(request, timeout: .milliseconds(Int64((timeout.seconds * 1000).rounded(.up))))
+        // Capped so that no configured or computed duration can overflow the conversion.
+        let milliseconds = (min(timeout.seconds, RetryAfter.cap.seconds) * 1000).rounded(.up)
+        let response = try await client.execute(request, timeout: .milliseconds(Int64(max(0, milliseconds))))
         let body = try await response.body.collect(upTo: bodyLimit)
         return Reply(status: Int(response.status.code), headers: response.headers, body: body)
     }
