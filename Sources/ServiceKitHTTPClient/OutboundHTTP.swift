@@ -38,13 +38,29 @@ public struct OutboundHTTP: Sendable {
     }
 
     public func send(_ request: HTTPClientRequest, timeout: Duration) async throws -> Reply {
+        let response = try await execute(request, timeout: timeout)
+        let body = try await response.body.collect(upTo: bodyLimit)
+        return Reply(status: Int(response.status.code), headers: response.headers, body: body)
+    }
+
+    /// Sends `request` and returns as soon as a 2xx response's head arrives, its body still
+    /// streaming (bounded as a whole by `timeout`); any other status is read (up to
+    /// `bodyLimit`) and thrown as ``ProviderFailure``, like ``Reply/requireSuccess()``.
+    public func stream(_ request: HTTPClientRequest, timeout: Duration) async throws -> HTTPClientResponse {
+        let response = try await execute(request, timeout: timeout)
+        if !(200..<300).contains(response.status.code) {
+            let body = try await response.body.collect(upTo: bodyLimit)
+            try Reply(status: Int(response.status.code), headers: response.headers, body: body).requireSuccess()
+        }
+        return response
+    }
+
+    private func execute(_ request: HTTPClientRequest, timeout: Duration) async throws -> HTTPClientResponse {
         var request = request
         if let id = RequestID.current { request.headers.replaceOrAdd(name: RequestID.headerName, value: id) }
         request.headers.replaceOrAdd(name: "traceparent", value: (TraceContext.current?.child() ?? .start()).traceparent)
         // Capped so that no configured or computed duration can overflow the conversion.
         let milliseconds = (min(timeout.seconds, RetryAfter.cap.seconds) * 1000).rounded(.up)
-        let response = try await client.execute(request, timeout: .milliseconds(Int64(max(0, milliseconds))))
-        let body = try await response.body.collect(upTo: bodyLimit)
-        return Reply(status: Int(response.status.code), headers: response.headers, body: body)
+        return try await client.execute(request, timeout: .milliseconds(Int64(max(0, milliseconds))))
     }
 }
