@@ -21,10 +21,18 @@ public struct OutboundHTTP: Sendable {
             headers.first(name: "Retry-After").flatMap { RetryAfter.parse($0) }
         }
 
+        /// The start of the body, safe to store and show: at most `limit` characters, control
+        /// characters as spaces, e-mail addresses and credentials redacted.
+        public func excerpt(limit: Int = 500) -> String {
+            let cleaned = String(String(decoding: body.readableBytesView.prefix(limit * 4), as: UTF8.self).prefix(limit))
+                .map { $0.unicodeScalars.allSatisfy { CharacterSet.controlCharacters.contains($0) } ? " " : String($0) }.joined()
+            return LogRedactor.redact(cleaned)
+        }
+
         /// This reply as an attempt's outcome: throws ``ProviderFailure`` unless it is a 2xx.
         @discardableResult
         public func requireSuccess() throws -> Reply {
-            if let failure = ProviderFailure.http(status: status, retryAfter: retryAfter, body: String(text.prefix(500))) { throw failure }
+            if let failure = ProviderFailure.http(status: status, retryAfter: retryAfter, body: excerpt()) { throw failure }
             return self
         }
     }

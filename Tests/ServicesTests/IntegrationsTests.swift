@@ -69,7 +69,7 @@ import Testing
         [
             "DATABASE_URL": database,
             "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_BASE_URL": receivers.baseURL + "/slack",
-            "WEBHOOK_SIGNING_SECRET": secret,
+            "WEBHOOK_SIGNING_SECRET": secret, "WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
             "PAGERDUTY_ROUTING_KEY": "pd-key", "PAGERDUTY_EVENTS_URL": receivers.baseURL + "/pagerduty",
             "RETRY_BASE_SECONDS": "0.05", "DELIVERY_RETRY_BASE_SECONDS": "0.1", "CB_MAX_FAILURES": "3", "CB_OPEN_SECONDS": "1",
             "PROVIDER_TIMEOUT_DEFAULT_SECONDS": "2", "PROVIDER_TOTAL_BUDGET_SECONDS": "3",
