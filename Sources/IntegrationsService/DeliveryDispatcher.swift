@@ -57,6 +57,13 @@ struct DeliveryDispatcher: Service {
             try await store.markFailed(delivery.id, status: "failed", error: "provider \(providerName) is not configured", retryAt: Date(), refund: false)
             return true
         }
+        // Claimed again after its last attempt: that sender stopped (crashed, or was killed)
+        // before recording an outcome, and sending again could stop the next one the same way.
+        if attempts > maxAttempts {
+            try await store.markFailed(delivery.id, status: "dead", error: "attempts spent: the last attempt ended without an outcome", retryAt: Date(), refund: true)
+            logger.warning("delivery is dead", metadata: ["delivery_id": "\(delivery.id)", "provider": "\(providerName)", "error": "attempts spent"])
+            return true
+        }
         // Before the policy: a refused target is final (no retry, nothing for the breaker), and
         // no attempt was made, so none is counted.
         if let reason = await entry.provider.refusal(ofTarget: delivery.target) {
