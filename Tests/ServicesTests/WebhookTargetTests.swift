@@ -84,6 +84,11 @@ import Testing
                 let delivered = try await IntegrationsTests.waitFor(service, byName, status: "delivered")
                 #expect(delivered["provider_response"] as? String == "HTTP 200: thanks")
 
+                // Spelled otherwise, the name still matches the allow-list, and the pinned
+                // address is found under the name exactly as the HTTP client reads it.
+                let respelled = try #require(try await IntegrationsTests.deliver(service, #"{"provider":"webhook","target":"http://LocalHost.:\#(stand.port)/hook","payload":{"n":4}}"#).json["id"] as? String)
+                _ = try await IntegrationsTests.waitFor(service, respelled, status: "delivered")
+
                 let noisy = try #require(try await IntegrationsTests.deliver(service, #"{"provider":"webhook","target":"\#(stand.baseURL)/noisy","payload":{"n":2}}"#).json["id"] as? String)
                 let kept = try #require(try await IntegrationsTests.waitFor(service, noisy, status: "delivered")["provider_response"] as? String)
                 #expect(kept.count <= 270, "\(kept.count) characters kept")
@@ -92,7 +97,7 @@ import Testing
                 let moved = try #require(try await IntegrationsTests.deliver(service, #"{"provider":"webhook","target":"\#(stand.baseURL)/moved","payload":{"n":3}}"#).json["id"] as? String)
                 let failed = try await IntegrationsTests.waitFor(service, moved, status: "failed")
                 #expect((failed["last_error"] as? String)?.contains("HTTP 302") == true, "\(failed)")
-                #expect(receiver.hooks.withLockedValue { $0 } == 1, "the redirect was followed")
+                #expect(receiver.hooks.withLockedValue { $0 } == 2, "the redirect was followed")
             }
         }
     }

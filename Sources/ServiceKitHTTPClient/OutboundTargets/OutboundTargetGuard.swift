@@ -17,7 +17,8 @@ public struct OutboundTargetGuard: Sendable {
     /// A URL whose host was resolved and allowed, with the address to connect to.
     public struct Target: Sendable {
         public let url: String
-        /// Lower-case, without IPv6 brackets.
+        /// The URL's host as async-http-client reads it (IPv6 brackets off, case and a trailing
+        /// dot kept): the name its DNS override must match for the call to go to `address`.
         public let host: String
         public let address: IPAddress
     }
@@ -80,7 +81,8 @@ public struct OutboundTargetGuard: Sendable {
                 }
             }
         }
-        return .allowed(Target(url: url, host: host, address: first))
+        let clientHost = rawHost.hasPrefix("[") && rawHost.hasSuffix("]") ? String(rawHost.dropFirst().dropLast()) : rawHost
+        return .allowed(Target(url: url, host: clientHost, address: first))
     }
 
     /// Why `address` is refused, or nil when it may be called.
