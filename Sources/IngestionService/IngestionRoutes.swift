@@ -204,7 +204,9 @@ struct IngestionRoutes {
 
     func content(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         guard let (contentType, bytes) = try await store.content(try Self.id(context)) else { throw HTTPError(.notFound, message: "No such item.") }
-        return Response(status: .ok, headers: [.contentType: contentType], body: .init(byteBuffer: bytes))
+        // The bytes are whatever a client uploaded (HTML included): a browser must save them,
+        // never render them or run their scripts on this origin.
+        return Response(status: .ok, headers: [.contentType: contentType, .contentDisposition: "attachment", .contentSecurityPolicy: "default-src 'none'; sandbox"], body: .init(byteBuffer: bytes))
     }
 
     func job(_ request: Request, _ context: ServiceRequestContext) async throws -> JobView {

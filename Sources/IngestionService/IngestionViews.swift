@@ -87,9 +87,13 @@ struct EventCursor: Sendable {
     init?(token: String) {
         guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8) else { return nil }
         let parts = text.split(separator: "|")
-        guard parts.count == 2, let seconds = Double(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
+        guard parts.count == 2, let seconds = Double(parts[0]), Self.representable.contains(seconds), let id = UUID(uuidString: String(parts[1])) else { return nil }
         self.init(occurredAt: Date(timeIntervalSince1970: seconds), id: id)
     }
+
+    /// Years 0001 to 9999, the times RFC 3339 can write. NaN, infinities and times like
+    /// `1e300` cannot be sent to PostgreSQL (its driver converts them to whole microseconds).
+    static let representable: ClosedRange<Double> = -62_135_596_800...253_402_300_799
 }
 
 /// The answer to an upload: 202 `{item_id, job_id, status}`, with the job's URL.

@@ -57,12 +57,26 @@ struct DeliveryDispatcher: Service {
             try await store.markFailed(delivery.id, status: "failed", error: "provider \(providerName) is not configured", retryAt: Date(), refund: false)
             return true
         }
+        // Claimed again after its last attempt: that sender stopped (crashed, or was killed)
+        // before recording an outcome, and sending again could stop the next one the same way.
+        if attempts > maxAttempts {
+            try await store.markFailed(delivery.id, status: "dead", error: "attempts spent: the last attempt ended without an outcome", retryAt: Date(), refund: true)
+            logger.warning("delivery is dead", metadata: ["delivery_id": "\(delivery.id)", "provider": "\(providerName)", "error": "attempts spent"])
+            return true
+        }
+        // Before the policy: a refused target is final (no retry, nothing for the breaker), and
+        // no attempt was made, so none is counted.
+        if let reason = await entry.provider.refusal(ofTarget: delivery.target) {
+            try await store.markFailed(delivery.id, status: "dead", error: "target refused: \(reason)", retryAt: Date(), refund: true)
+            logger.warning("delivery is dead", metadata: ["delivery_id": "\(delivery.id)", "provider": "\(providerName)", "error": "target refused"])
+            return true
+        }
         do {
             let reply = try await entry.policy.execute { _ in
                 try await entry.provider.send(delivery, http: http, timeout: entry.policy.settings.attemptTimeout)
             }
             entry.record(success: true)
-            try await store.markDelivered(delivery.id, response: reply.text)
+            try await store.markDelivered(delivery.id, response: entry.provider.record(reply))
         } catch let error as ProviderCallError {
             entry.record(success: false)
             let refund: Bool

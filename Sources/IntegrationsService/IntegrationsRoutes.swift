@@ -45,6 +45,9 @@ enum IntegrationsRoutes {
             if let problem = entry.provider.problem(with: target, message: body.message, payload: payloadJSON) {
                 throw ValidationError(fields: [problem], detail: "\(problem.field): \(problem.message)")
             }
+            if let reason = await entry.provider.refusal(ofTarget: target) {
+                throw ValidationError(field: "target", message: "is refused: \(reason)")
+            }
             let id = try await store.insert(provider: body.provider, target: target, message: body.message, payloadJSON: payloadJSON)
             return JSONResponse(["id": id.uuidString.lowercased(), "status": "queued"], status: .accepted, headers: [.location: "/v1/deliveries/\(id.uuidString.lowercased())"])
         }

@@ -41,11 +41,22 @@ public enum IntegrationsService {
         let config = environment.config
         let providers: [any Provider] = [
             SlackProvider(botToken: try config.string("SLACK_BOT_TOKEN"), webhookURL: try config.string("SLACK_WEBHOOK_URL"), apiBaseURL: try config.string("SLACK_API_BASE_URL", default: "https://slack.com/api")),
-            WebhookProvider(signingSecret: try config.string("WEBHOOK_SIGNING_SECRET")),
+            WebhookProvider(signingSecret: try config.string("WEBHOOK_SIGNING_SECRET"), targets: try webhookTargets(config)),
             PagerDutyProvider(routingKey: try config.string("PAGERDUTY_ROUTING_KEY"), eventsURL: try config.string("PAGERDUTY_EVENTS_URL", default: "https://events.pagerduty.com/v2/enqueue")),
         ]
         return try ProviderRegistry(providers: providers, config: config, metrics: environment.metrics)
     }
+
+    /// `WEBHOOK_ALLOWED_HOSTS`: host names and CIDR blocks that webhooks may reach although
+    /// they are not public (a receiver on the same network).
+    static func webhookTargets(_ config: Config) throws -> OutboundTargetGuard {
+        do {
+            return try OutboundTargetGuard(allowList: try config.list("WEBHOOK_ALLOWED_HOSTS"))
+        } catch let error as OutboundTargetGuard.InvalidEntry {
+            throw ConfigError(name: "WEBHOOK_ALLOWED_HOSTS", reason: error.description)
+        }
+    }
+
     static func dispatcher(_ store: DeliveryStore, registry: ProviderRegistry, environment: ServiceEnvironment) throws -> DeliveryDispatcher {
         let config = environment.config
         return DeliveryDispatcher(

@@ -23,9 +23,18 @@ protocol Provider: Sendable {
     /// Why a delivery cannot go to this provider at all (bad target), checked at submission.
     func problem(with target: String, message: String?, payload: String?) -> FieldError?
     func send(_ delivery: Delivery, http: OutboundHTTP, timeout: Duration) async throws -> OutboundHTTP.Reply
+    /// Why a delivery must never go to `target` (an address it may not reach), decided by
+    /// resolving it; nil when it may, or when that cannot be told yet (the name does not resolve).
+    func refusal(ofTarget target: String) async -> String?
+    /// What of a successful reply is kept as the delivery's `provider_response`.
+    func record(_ reply: OutboundHTTP.Reply) -> String
 }
 
 extension Provider {
+    func refusal(ofTarget target: String) async -> String? { nil }
+
+    func record(_ reply: OutboundHTTP.Reply) -> String { reply.excerpt(limit: 1000) }
+
     func jsonRequest(_ url: String, body: [String: AnyJSON], headers: [(String, String)] = []) throws -> (HTTPClientRequest, [UInt8]) {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
@@ -60,20 +69,26 @@ struct SlackProvider: Provider {
             let reply = try await http.send(request, timeout: timeout).requireSuccess()
             // Slack answers 200 with {"ok": false, "error": …} for requests it refuses.
             if reply.text.contains("\"ok\":false") {
-                throw ProviderFailure(retryable: reply.text.contains("ratelimited"), countsAgainstBreaker: false, status: reply.status, description: "slack refused: \(reply.text.prefix(300))")
+                throw ProviderFailure(retryable: reply.text.contains("ratelimited"), countsAgainstBreaker: false, status: reply.status, description: "slack refused: \(reply.excerpt(limit: 300))")
             }
             return reply
         }
-        let (request, _) = try jsonRequest(webhookURL!, body: ["text": text])
+        guard let webhookURL else { throw ProviderFailure(retryable: false, countsAgainstBreaker: false, description: "slack is not configured") }
+        let (request, _) = try jsonRequest(webhookURL, body: ["text": text])
         return try await http.send(request, timeout: timeout).requireSuccess()
     }
 }
 
 /// Generic webhooks: the payload POSTed as JSON to the target URL, signed so receivers can
 /// verify it: `Webhook-Signature: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`.
+/// Targets come from clients, so each is checked by `targets` (no loopback, private,
+/// link-local, … address unless `WEBHOOK_ALLOWED_HOSTS` lists it) and called at the address
+/// checked, without following redirects; only the status and an excerpt of the answer are kept.
 struct WebhookProvider: Provider {
     let name = "webhook"
     let signingSecret: String?
+    let targets: OutboundTargetGuard
+    let pinned = PinnedHTTP(bodyLimit: 64 << 10)
 
     var isConfigured: Bool { signingSecret != nil }
 
@@ -94,7 +109,24 @@ struct WebhookProvider: Provider {
         request.headers.add(name: "Webhook-Id", value: id)
         request.headers.add(name: "Webhook-Timestamp", value: timestamp)
         request.headers.add(name: "Webhook-Signature", value: "v1," + Data(mac).base64EncodedString())
-        return try await http.send(request, timeout: timeout).requireSuccess()
+        switch await targets.check(delivery.target) {
+        case .allowed(let target):
+            return try await pinned.send(request, to: target, timeout: timeout).requireSuccess()
+        case .refused(let reason):
+            throw ProviderFailure(retryable: false, countsAgainstBreaker: false, description: "target refused: \(reason)")
+        case .unresolved(let reason):
+            // One receiver's DNS says nothing about the others, so the breaker is not told.
+            throw ProviderFailure(retryable: true, countsAgainstBreaker: false, description: reason)
+        }
+    }
+
+    func refusal(ofTarget target: String) async -> String? {
+        if case .refused(let reason) = await targets.check(target) { return reason }
+        return nil
+    }
+
+    func record(_ reply: OutboundHTTP.Reply) -> String {
+        "HTTP \(reply.status): \(reply.excerpt(limit: 256))"
     }
 }
 

@@ -16,16 +16,23 @@ public struct OutboundHTTP: Sendable {
 
         public var text: String { String(buffer: body) }
 
-        /// `Retry-After` in seconds, when present.
+        /// `Retry-After`, when present and well-formed (see ``RetryAfter``).
         public var retryAfter: Duration? {
-            guard let value = headers.first(name: "Retry-After").flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) }), value >= 0 else { return nil }
-            return .milliseconds(Int64(value * 1000))
+            headers.first(name: "Retry-After").flatMap { RetryAfter.parse($0) }
+        }
+
+        /// The start of the body, safe to store and show: at most `limit` characters, control
+        /// characters as spaces, e-mail addresses and credentials redacted.
+        public func excerpt(limit: Int = 500) -> String {
+            let cleaned = String(String(decoding: body.readableBytesView.prefix(limit * 4), as: UTF8.self).prefix(limit))
+                .map { $0.unicodeScalars.allSatisfy { CharacterSet.controlCharacters.contains($0) } ? " " : String($0) }.joined()
+            return LogRedactor.redact(cleaned)
         }
 
         /// This reply as an attempt's outcome: throws ``ProviderFailure`` unless it is a 2xx.
         @discardableResult
         public func requireSuccess() throws -> Reply {
-            if let failure = ProviderFailure.http(status: status, retryAfter: retryAfter, body: String(text.prefix(500))) { throw failure }
+            if let failure = ProviderFailure.http(status: status, retryAfter: retryAfter, body: excerpt()) { throw failure }
             return self
         }
     }
@@ -39,11 +46,29 @@ public struct OutboundHTTP: Sendable {
     }
 
     public func send(_ request: HTTPClientRequest, timeout: Duration) async throws -> Reply {
+        let response = try await execute(request, timeout: timeout)
+        let body = try await response.body.collect(upTo: bodyLimit)
+        return Reply(status: Int(response.status.code), headers: response.headers, body: body)
+    }
+
+    /// Sends `request` and returns as soon as a 2xx response's head arrives, its body still
+    /// streaming (bounded as a whole by `timeout`); any other status is read (up to
+    /// `bodyLimit`) and thrown as ``ProviderFailure``, like ``Reply/requireSuccess()``.
+    public func stream(_ request: HTTPClientRequest, timeout: Duration) async throws -> HTTPClientResponse {
+        let response = try await execute(request, timeout: timeout)
+        if !(200..<300).contains(response.status.code) {
+            let body = try await response.body.collect(upTo: bodyLimit)
+            try Reply(status: Int(response.status.code), headers: response.headers, body: body).requireSuccess()
+        }
+        return response
+    }
+
+    private func execute(_ request: HTTPClientRequest, timeout: Duration) async throws -> HTTPClientResponse {
         var request = request
         if let id = RequestID.current { request.headers.replaceOrAdd(name: RequestID.headerName, value: id) }
         request.headers.replaceOrAdd(name: "traceparent", value: (TraceContext.current?.child() ?? .start()).traceparent)
-        let response = try await client.execute(request, timeout: .milliseconds(Int64((timeout.seconds * 1000).rounded(.up))))
-        let body = try await response.body.collect(upTo: bodyLimit)
-        return Reply(status: Int(response.status.code), headers: response.headers, body: body)
+        // Capped so that no configured or computed duration can overflow the conversion.
+        let milliseconds = (min(timeout.seconds, RetryAfter.cap.seconds) * 1000).rounded(.up)
+        return try await client.execute(request, timeout: .milliseconds(Int64(max(0, milliseconds))))
     }
 }

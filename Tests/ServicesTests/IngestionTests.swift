@@ -83,6 +83,9 @@ import Testing
                 let content = try await service.send(.GET, "/v1/items/\(id)/content")
                 #expect(Array(content.body.utf8) == bytes)
                 #expect(content.header("Content-Type") == type.split(separator: ";").first.map(String.init))
+                // Uploaded HTML served back must not run as a page of this origin.
+                #expect(content.header("Content-Disposition") == "attachment", "\(type)")
+                #expect(content.header("Content-Security-Policy") == "default-src 'none'; sandbox", "\(type)")
             }
 
             let wav = Uploads.wav()

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import IntegrationsService
 import NIOConcurrencyHelpers
+import PostgresNIO
 import ServiceKit
 import TestSupport
 import Testing
@@ -69,7 +70,7 @@ import Testing
         [
             "DATABASE_URL": database,
             "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_BASE_URL": receivers.baseURL + "/slack",
-            "WEBHOOK_SIGNING_SECRET": secret,
+            "WEBHOOK_SIGNING_SECRET": secret, "WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
             "PAGERDUTY_ROUTING_KEY": "pd-key", "PAGERDUTY_EVENTS_URL": receivers.baseURL + "/pagerduty",
             "RETRY_BASE_SECONDS": "0.05", "DELIVERY_RETRY_BASE_SECONDS": "0.1", "CB_MAX_FAILURES": "3", "CB_OPEN_SECONDS": "1",
             "PROVIDER_TIMEOUT_DEFAULT_SECONDS": "2", "PROVIDER_TOTAL_BUDGET_SECONDS": "3",
@@ -213,6 +214,27 @@ import Testing
                 try await service.waitForMetric(#"integrations_deliveries{provider="slack",status="dead"}"#, toBe: 0)
                 #expect(try await service.send(.POST, "/v1/deliveries/\(id)/retry").status == 409)
                 #expect(try await service.send(.POST, "/v1/deliveries/\(UUID())/retry").status == 404)
+            }
+        }
+    }
+
+    /// A sender took the last attempt and stopped mid-send (killed, or crashed by the
+    /// delivery itself): the row is left `sending` with its lease over. Claiming it again must
+    /// not send it an attempt past the maximum, which could crash the next sender the same way.
+    @Test func aDeliveryClaimedAgainAfterItsLastAttemptIsDeadWithoutBeingSent() async throws {
+        let receivers = Receivers()
+        let database = try await TestDatabase.fresh()
+        try await RunningService.with(receivers.definition) { (stand: RunningService) async throws in
+            let settings = Self.settings(receivers: stand, database: database, extra: ["DELIVERY_MAX_ATTEMPTS": "2"])
+            try await RunningService.with(IntegrationsService.definition, settings: settings, waitForReady: true) { (service: RunningService) async throws in
+                let id = UUID()
+                try await TestDatabase.with(url: database) { client in
+                    _ = try await client.query("INSERT INTO integrations.deliveries (id, provider, target, message, status, attempts, next_attempt_at) VALUES (\(id), 'pagerduty', 'db', 'disk full', 'sending', 2, now() - interval '1 second')")
+                }
+                let dead = try await Self.waitFor(service, id.uuidString.lowercased(), status: "dead")
+                #expect(dead["attempts"] as? Int == 2)
+                #expect((dead["last_error"] as? String)?.contains("attempts spent") == true, "\(dead)")
+                #expect(receivers.pagerduty.withLockedValue { $0 }.isEmpty)
             }
         }
     }

@@ -74,11 +74,15 @@ public struct Config: Sendable {
         return value
     }
 
+    /// The longest duration a seconds setting may hold (a year): longer ones are typos, and
+    /// values like `1e300` would not fit a duration at all.
+    public static let maxSeconds: Double = 31_536_000
+
     public func seconds(_ name: String, default defaultValue: Double) throws(ConfigError) -> Duration {
         guard let (raw, source) = try lookup(name) else { return .milliseconds(Int64(defaultValue * 1000)) }
         let trimmed = raw.trimmingCharacters(in: .whitespaces)
-        guard let value = Double(trimmed), value.isFinite, value > 0 else {
-            throw ConfigError(name: name, reason: "expected a positive number of seconds, got \(Self.quoted(trimmed)) from the \(source)")
+        guard let value = Double(trimmed), value.isFinite, value > 0, value <= Self.maxSeconds else {
+            throw ConfigError(name: name, reason: "expected a positive number of seconds up to \(Int(Self.maxSeconds)), got \(Self.quoted(trimmed)) from the \(source)")
         }
         return .milliseconds(Int64(value * 1000))
     }

@@ -11,11 +11,16 @@ public struct RateLimit: Sendable, Hashable, CustomStringConvertible {
 
     static let periods: [String: Duration] = ["second": .seconds(1), "minute": .seconds(60), "hour": .seconds(3600), "day": .seconds(86400)]
 
+    /// The largest `N`: the limiter turns counts into floating-point intervals and back, and
+    /// counts near `Int.max` would come back too large for an `Int`. A billion per second is
+    /// no limit at all anyway.
+    public static let maxCount = 1_000_000_000
+
     /// Parses `N/second|minute|hour|day`.
     public init(parsing text: some StringProtocol) throws(RateLimitSyntaxError) {
         let parts = text.split(separator: "/", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard parts.count == 2, let count = Int(parts[0]), count > 0 else {
-            throw RateLimitSyntaxError(text: String(text), reason: "expected N/second, N/minute, N/hour or N/day with N > 0")
+        guard parts.count == 2, let count = Int(parts[0]), (1...Self.maxCount).contains(count) else {
+            throw RateLimitSyntaxError(text: String(text), reason: "expected N/second, N/minute, N/hour or N/day with 0 < N <= \(Self.maxCount)")
         }
         let unit = parts[1].lowercased().hasSuffix("s") ? String(parts[1].lowercased().dropLast()) : parts[1].lowercased()
         guard let period = Self.periods[unit] else {
@@ -45,10 +50,10 @@ public struct RateLimit: Sendable, Hashable, CustomStringConvertible {
         for part in text.split(separator: ";") where !part.allSatisfy(\.isWhitespace) {
             if let equals = part.firstIndex(of: "=") {
                 let route = part[..<equals].split(separator: " ", omittingEmptySubsequences: true)
-                guard route.count == 2, route[1].hasPrefix("/") else {
+                guard route.count == 2, route[1].hasPrefix("/"), let method = HTTPRequest.Method(String(route[0]).uppercased()) else {
                     throw RateLimitSyntaxError(text: String(part), reason: "expected METHOD /path=limit")
                 }
-                let key = RouteKey(HTTPRequest.Method(String(route[0]).uppercased())!, String(route[1]))
+                let key = RouteKey(method, String(route[1]))
                 result[key, default: []].append(try RateLimit(parsing: part[part.index(after: equals)...]))
                 current = key
             } else if let current {
