@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Inference
+import Logging
 import ServiceKit
 
 /// rag's endpoints: search and answers over the indexed chunks, and the documents and
@@ -9,13 +10,16 @@ struct RAGRoutes: Sendable {
     let search: ChunkSearch
     let embedder: any SentenceEmbedder
     let answerer: ExtractiveAnswerer
+    /// The configured OpenAI-compatible model, if any.
+    let generative: GenerativeAnswerer?
     let store: DocumentStore
     let metrics: RAGMetrics
+    let logger: Logger
 
     /// `POST /v1/answer`'s `top_k` when none is given.
     static let answerTopK = 5
 
-    static func add(to routes: ServiceRoutes, embedder: any SentenceEmbedder, settings: RAGSettings, metrics: RAGMetrics) {
+    static func add(to routes: ServiceRoutes, embedder: any SentenceEmbedder, generative: GenerativeAnswerer?, settings: RAGSettings, metrics: RAGMetrics) {
         let environment = routes.environment
         /// Every route needs the database, so each answers 503 until it is there and migrated.
         func using<Output: ResponseGenerator & Sendable>(_ body: @escaping @Sendable (RAGRoutes, Request, ServiceRequestContext) async throws -> Output) -> @Sendable (Request, ServiceRequestContext) async throws -> Output {
@@ -23,8 +27,8 @@ struct RAGRoutes: Sendable {
                 let database = try environment.requireDatabase()
                 let handlers = RAGRoutes(
                     search: ChunkSearch(database: database, efSearch: settings.efSearch, vectorWeight: settings.vectorWeight),
-                    embedder: embedder, answerer: ExtractiveAnswerer(embedder: embedder, minScore: settings.minScore),
-                    store: DocumentStore(database: database), metrics: metrics
+                    embedder: embedder, answerer: ExtractiveAnswerer(embedder: embedder, minScore: settings.minScore), generative: generative,
+                    store: DocumentStore(database: database), metrics: metrics, logger: environment.logger
                 )
                 return try await body(handlers, request, context)
             }
@@ -37,7 +41,7 @@ struct RAGRoutes: Sendable {
         )
         routes.post(
             "/v1/answer", summary: "An answer to {question, collection?, filter?, top_k? (1–50, 5)} from the documents, with citations.",
-            responses: [.ok: "{answer, citations: [{document_id, item_id, title, page, chunk_id, quote}], mode, degraded, found}.", .unprocessableContent: "Invalid fields, each named."],
+            responses: [.ok: "{answer, citations: [{document_id, item_id, title, page, chunk_id, quote}], mode: extractive|generative, degraded, found}; a failing model degrades to extractive, never an error.", .unprocessableContent: "Invalid fields, each named."],
             idempotent: true, handler: using { try await $0.answer($1, $2) }
         )
         routes.get("/v1/collections", summary: "Every collection with its document and chunk counts.", responses: [.ok: "{collections: [{name, documents, chunks, created_at}]}."], handler: using { handlers, _, _ in
@@ -94,9 +98,23 @@ struct RAGRoutes: Sendable {
             throw ValidationError(fields: error.fields.map { FieldError(field: $0.field == "query" ? "question" : $0.field, message: $0.message) }, detail: "The question is not valid.")
         }
         let (hits, vector) = try await retrieve(query)
-        let answer = try await answerer.answer(vector ?? [], hits: hits, degraded: false)
+        let answer = try await compose(body.question, vector: vector ?? [], hits: hits)
         metrics.recordAnswer(mode: answer.mode, degraded: answer.degraded)
         return answer
+    }
+
+    /// The model's answer when one is configured and the documents hold an answer; the
+    /// extractive one otherwise, marked degraded when the model failed or cited nothing.
+    private func compose(_ question: String, vector: [Float], hits: [SearchHit]) async throws -> Answer {
+        let sources = hits.filter { ($0.similarity ?? 0) >= answerer.minScore }
+        guard let generative, !sources.isEmpty else { return try await answerer.answer(vector, hits: hits, degraded: false) }
+        do {
+            if let answer = try await generative.answer(question, sources: sources) { return answer }
+            logger.warning("the model's answer cited none of the sources; answering extractively")
+        } catch {
+            logger.warning("the model did not answer; answering extractively", metadata: ["error": "\(error)"])
+        }
+        return try await answerer.answer(vector, hits: hits, degraded: true)
     }
 
     /// The ranked chunks and, unless keyword-only, the query's embedding.

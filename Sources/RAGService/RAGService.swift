@@ -23,7 +23,8 @@ public enum RAGService {
             }
             let metrics = RAGMetrics(metrics: environment.metrics)
             EmbeddingsRoutes.add(to: routes, embedder: embedder, maxInputs: try config.int("EMBED_MAX_INPUTS", default: 128, range: 1...2048))
-            RAGRoutes.add(to: routes, embedder: embedder, settings: settings, metrics: metrics)
+            let generative = try OpenAIClient.make(config: config, metrics: environment.metrics).map(GenerativeAnswerer.init)
+            RAGRoutes.add(to: routes, embedder: embedder, generative: generative, settings: settings, metrics: metrics)
             if let database = environment.database, let redis = environment.redis {
                 let tokenizer = embedder.model.tokenizer
                 let indexer = DocumentIndexer(

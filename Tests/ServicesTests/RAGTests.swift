@@ -1,7 +1,10 @@
 import Foundation
 import IngestionService
+import Hummingbird
+import NIOConcurrencyHelpers
 import NIOCore
 import RAGService
+import ServiceKit
 import TestSupport
 import Testing
 
@@ -21,7 +24,7 @@ import Testing
             try await RunningService.with(IngestionService.definition, settings: shared, waitForReady: true) { ingestion in
                 let ragSettings = shared.merging(["INGESTION_URL": ingestion.baseURL, "JOB_MAX_ATTEMPTS": "2"]) { $1 }.merging(settings) { $1 }
                 try await RunningService.with(RAGService.definition, settings: ragSettings, waitForReady: true) { rag in
-                    try await body(Stack(ingestion: ingestion, rag: rag, redis: redis))
+                    try await body(Stack(ingestion: ingestion, rag: rag, redis: redis, ragSettings: ragSettings))
                 }
             }
         } catch {
@@ -35,6 +38,8 @@ import Testing
         let ingestion: RunningService
         let rag: RunningService
         let redis: RedisServerProcess
+        /// What rag was started with, for a second rag over the same stack.
+        let ragSettings: [String: String]
 
         /// Uploads a file to ingestion and returns its `{item_id, job_id}`.
         func upload(_ bytes: [UInt8], contentType: String, title: String, collection: String) async throws -> (item: String, job: String) {
@@ -262,5 +267,80 @@ import Testing
             #expect(try await stack.rag.send(.GET, "/v1/documents?cursor=abc").status == 422)
             #expect(try await stack.rag.send(.GET, "/v1/documents/not-an-id").status == 404)
         }
+    }
+
+    @Test func aConfiguredModelAnswersWithItsCitationsAndAFailingOneDegradesToExtractive() async throws {
+        let standIn = ChatStandIn()
+        try await RunningService.with(standIn.definition) { provider in
+            let openAI = [
+                "OPENAI_BASE_URL": provider.baseURL + "/v1", "OPENAI_CHAT_MODEL": "grounded",
+                "TIMEOUT_OPENAI_SECONDS": "1", "PROVIDER_TOTAL_BUDGET_SECONDS": "2", "RETRY_MAX_ATTEMPTS": "2",
+                // Both chunks of the notes are sources, however far from the question.
+                "RAG_MIN_SCORE": "-1",
+            ]
+            try await Self.withStack(settings: openAI) { stack in
+                // As Markdown, so each section is a chunk of its own: two sources.
+                _ = try await stack.indexed(try await stack.upload(Array(Self.notes.utf8), contentType: "text/markdown", title: "Release notes", collection: "notes").job)
+                let question = #"{"question": "Which tool reverts a bad deploy?", "collection": "notes"}"#
+                let generated = try await stack.rag.send(.POST, "/v1/answer", headers: [("Content-Type", "application/json")], body: question)
+                #expect(generated.status == 200, "\(generated.body)")
+                let answer = try generated.json
+                #expect(answer["mode"] as? String == "generative", "\(answer)")
+                #expect(answer["degraded"] as? Bool == false)
+                // The model cited sources 2 and 1, and 9, which it was never given: the citations are 2 then 1, renumbered.
+                let citations = try #require(answer["citations"] as? [[String: Any]])
+                #expect(citations.count == 2, "\(answer)")
+                #expect(answer["answer"] as? String == "Revert with the rollback tool [1]. Freeze first [2].", "\(answer)")
+                #expect(citations.first?["quote"] as? String != nil)
+                // The model saw the retrieved chunk and the question.
+                let prompt = try #require(standIn.bodies.withLockedValue { $0.last })
+                #expect(prompt.contains("zanzibar-rollback") && prompt.contains("Which tool reverts a bad deploy?"))
+
+                for failure in ["broken", "hang", "uncited"] {
+                    let settings = stack.ragSettings.merging(["OPENAI_CHAT_MODEL": failure]) { $1 }
+                    try await RunningService.with(RAGService.definition, settings: settings, waitForReady: true) { rag in
+                        let started = ContinuousClock.now
+                        let response = try await rag.send(.POST, "/v1/answer", headers: [("Content-Type", "application/json")], body: question)
+                        #expect(response.status == 200, "\(failure): \(response.body)")
+                        let fallback = try response.json
+                        #expect(fallback["mode"] as? String == "extractive", "\(failure): \(fallback)")
+                        #expect(fallback["degraded"] as? Bool == true, "\(failure)")
+                        #expect(fallback["found"] as? Bool == true, "\(failure)")
+                        #expect(ContinuousClock.now - started < .seconds(10), "\(failure)")
+                        let metrics = try await rag.metricSamples()
+                        #expect(metrics["rag_answer_total{mode=\"extractive\",degraded=\"true\"}"] == 1, "\(failure)")
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// An OpenAI-compatible chat server on loopback; the requested model picks its reply:
+/// `grounded` cites sources 2, 1 and a source it was never given (9), `uncited` cites none,
+/// `broken` answers 500, `hang` answers after 30 s.
+final class ChatStandIn: Sendable {
+    let bodies = NIOLockedValueBox([String]())
+
+    var definition: ServiceDefinition {
+        let bodies = self.bodies
+        return ServiceDefinition(name: "chat_standin", defaultPort: 0, requiredDependencies: [], addRoutes: { routes in
+            routes.post("/v1/chat/completions", summary: "Chat completions.", responses: [.ok: "A completion."]) { request, _ in
+                let body = String(buffer: try await request.body.collect(upTo: 1 << 20))
+                bodies.withLockedValue { $0.append(body) }
+                let model = ((try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any])?["model"] as? String
+                let content: String
+                switch model {
+                case "grounded": content = "Revert with the rollback tool [2]. Freeze first [1][9]."
+                case "uncited": content = "Probably some rollback tool."
+                case "hang":
+                    try await Task.sleep(for: .seconds(30))
+                    content = "late"
+                default: return Response(status: .internalServerError)
+                }
+                let reply = ["id": "chatcmpl-1", "model": model ?? "", "choices": [["index": 0, "message": ["role": "assistant", "content": content], "finish_reason": "stop"]]] as [String: Any]
+                return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: reply))))
+            }
+        })
     }
 }
