@@ -6,7 +6,7 @@ import Testing
 
 /// nlu over HTTP with a real PostgreSQL and Redis. The sentence embedder is the hashing test
 /// embedder, so these tests check validation, training, storage, reloads, entities and
-/// sentiment, not intent quality (that waits for the MiniLM embedder).
+/// sentiment, not intent quality (DefaultModelTests checks that over the real model).
 @Suite struct NLUTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let definition = NLUService.definition(embedder: { _ in HashingTestEmbedder() })

@@ -22,8 +22,8 @@ struct Answer: ResponseEncodable, Sendable {
 
 /// Where a sentence of an answer comes from; `[n]` in the answer is the n-th citation.
 struct Citation: Encodable, Sendable {
-    let documentID: UUID
-    let itemID: UUID
+    let documentID: String
+    let itemID: String
     let title: String
     let page: Int?
     let chunkID: Int64
@@ -34,15 +34,5 @@ struct Citation: Encodable, Sendable {
         case documentID = "document_id"
         case itemID = "item_id"
         case chunkID = "chunk_id"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(documentID.lowercased, forKey: .documentID)
-        try container.encode(itemID.lowercased, forKey: .itemID)
-        try container.encode(title, forKey: .title)
-        try container.encode(page, forKey: .page)
-        try container.encode(chunkID, forKey: .chunkID)
-        try container.encode(quote, forKey: .quote)
     }
 }

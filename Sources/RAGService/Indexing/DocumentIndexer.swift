@@ -63,7 +63,7 @@ struct DocumentIndexer: Sendable {
             indexed = try await store.replace(document, chunks: chunks, embeddings: embeddings)
         }
         metrics.recordIndexed(chunks: indexed.chunks, duration: ContinuousClock.now - started)
-        logger.info("document indexed", metadata: ["item_id": "\(itemID.lowercased)", "document_id": "\(indexed.documentID.lowercased)", "chunks": "\(indexed.chunks)", "reused": "\(indexed.reused)"])
+        logger.info("document indexed", metadata: ["item_id": "\(itemID.lowercased)", "document_id": "\(indexed.documentID)", "chunks": "\(indexed.chunks)", "reused": "\(indexed.reused)"])
         return indexed
     }
 }

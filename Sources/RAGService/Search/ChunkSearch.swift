@@ -87,7 +87,7 @@ struct ChunkSearch: Sendable {
             }
             return SearchHit(
                 chunkID: chunkID, score: score, similarity: similarity, vectorRank: vectorRank, keywordRank: keywordRank,
-                documentID: documentID, itemID: itemID, title: title,
+                documentID: documentID.lowercased, itemID: itemID.lowercased, title: title,
                 metadata: (try? JSONDecoder().decode(AnyJSON.self, from: Data(metadata.utf8))) ?? .object([:]),
                 text: text, page: page, start: start, end: end, heading: heading
             )

@@ -11,8 +11,9 @@ struct SearchHit: Encodable, Sendable {
     /// The chunk's place in each ranking that found it (1 is best), nil where it was not found.
     let vectorRank: Int?
     let keywordRank: Int?
-    let documentID: UUID
-    let itemID: UUID
+    /// Lower-case UUIDs, as the suite writes ids.
+    let documentID: String
+    let itemID: String
     let title: String
     let metadata: AnyJSON
     let text: String
@@ -28,23 +29,5 @@ struct SearchHit: Encodable, Sendable {
         case keywordRank = "keyword_rank"
         case documentID = "document_id"
         case itemID = "item_id"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(chunkID, forKey: .chunkID)
-        try container.encode(score, forKey: .score)
-        try container.encode(similarity, forKey: .similarity)
-        try container.encode(vectorRank, forKey: .vectorRank)
-        try container.encode(keywordRank, forKey: .keywordRank)
-        try container.encode(documentID.lowercased, forKey: .documentID)
-        try container.encode(itemID.lowercased, forKey: .itemID)
-        try container.encode(title, forKey: .title)
-        try container.encode(metadata, forKey: .metadata)
-        try container.encode(text, forKey: .text)
-        try container.encode(page, forKey: .page)
-        try container.encode(start, forKey: .start)
-        try container.encode(end, forKey: .end)
-        try container.encode(heading, forKey: .heading)
     }
 }

@@ -22,7 +22,7 @@ struct DocumentStore: Sendable {
 
     /// What an index job reports as its result.
     struct Indexed: Sendable, Encodable {
-        let documentID: UUID
+        let documentID: String
         let chunks: Int
         let pages: Int?
         /// The chunks were copied from a document with the same content, not embedded again.
@@ -31,14 +31,6 @@ struct DocumentStore: Sendable {
         enum CodingKeys: String, CodingKey {
             case chunks, pages, reused
             case documentID = "document_id"
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(documentID.lowercased, forKey: .documentID)
-            try container.encode(chunks, forKey: .chunks)
-            try container.encode(pages, forKey: .pages)
-            try container.encode(reused, forKey: .reused)
         }
     }
 
@@ -52,7 +44,7 @@ struct DocumentStore: Sendable {
         )
         return try rows.first.map { row in
             let (id, chunks, pages) = try row.decode((UUID, Int, Int?).self)
-            return Indexed(documentID: id, chunks: chunks, pages: pages, reused: false)
+            return Indexed(documentID: id.lowercased, chunks: chunks, pages: pages, reused: false)
         }
     }
 
@@ -82,7 +74,7 @@ struct DocumentStore: Sendable {
             }
             return id
         }
-        return Indexed(documentID: id, chunks: chunks.count, pages: document.pages, reused: false)
+        return Indexed(documentID: id.lowercased, chunks: chunks.count, pages: document.pages, reused: false)
     }
 
     /// Stores the document with a copy of `twin`'s chunks and embeddings, in one transaction.
@@ -103,7 +95,7 @@ struct DocumentStore: Sendable {
             )
             return (id, count)
         }
-        return Indexed(documentID: id, chunks: count, pages: document.pages, reused: true)
+        return Indexed(documentID: id.lowercased, chunks: count, pages: document.pages, reused: true)
     }
 
     private func upsert(_ document: NewDocument, chunkCount: Int, on connection: PostgresConnection) async throws -> UUID {

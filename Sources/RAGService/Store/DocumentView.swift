@@ -5,9 +5,10 @@ import ServiceKit
 
 /// A document as `GET /v1/documents` and `GET /v1/documents/{id}` show it.
 struct DocumentView: ResponseEncodable, Sendable {
-    let id: UUID
+    let id: String
+    /// The paging cursor; not shown.
     let seq: Int64
-    let itemID: UUID
+    let itemID: String
     let collection: String
     let title: String
     let contentType: String
@@ -21,9 +22,11 @@ struct DocumentView: ResponseEncodable, Sendable {
     static let columns = "id, seq, item_id, collection, title, content_type, metadata::text, pages, chunk_count, embedder, created_at, updated_at"
 
     init(row: PostgresRow) throws {
-        let metadataText: String
+        let (id, itemID, metadataText): (UUID, UUID, String)
         (id, seq, itemID, collection, title, contentType, metadataText, pages, chunks, embedder, createdAt, updatedAt) =
             try row.decode((UUID, Int64, UUID, String, String, String, String, Int?, Int, String, Date, Date).self)
+        self.id = id.lowercased
+        self.itemID = itemID.lowercased
         metadata = (try? JSONDecoder().decode(AnyJSON.self, from: Data(metadataText.utf8))) ?? .object([:])
     }
 
@@ -33,21 +36,6 @@ struct DocumentView: ResponseEncodable, Sendable {
         case contentType = "content_type"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id.lowercased, forKey: .id)
-        try container.encode(itemID.lowercased, forKey: .itemID)
-        try container.encode(collection, forKey: .collection)
-        try container.encode(title, forKey: .title)
-        try container.encode(contentType, forKey: .contentType)
-        try container.encode(metadata, forKey: .metadata)
-        try container.encode(pages, forKey: .pages)
-        try container.encode(chunks, forKey: .chunks)
-        try container.encode(embedder, forKey: .embedder)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(updatedAt, forKey: .updatedAt)
     }
 }
 
