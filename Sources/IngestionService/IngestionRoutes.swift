@@ -174,16 +174,12 @@ struct IngestionRoutes {
     }
 
     func listEvents(_ request: Request, _ context: ServiceRequestContext) async throws -> EventPage {
-        let query = request.uri.queryParameters
-        var problems: [FieldError] = []
-        let limit = query.get("limit").map { Int(String($0)) } ?? 50
-        if limit == nil || !(1...500).contains(limit!) { problems.append(FieldError(field: "limit", message: "must be 1 to 500")) }
-        let since = query.get("since").map { RFC3339.date(from: String($0)) }
-        if case .some(.none) = since { problems.append(FieldError(field: "since", message: "must be an RFC 3339 date-time")) }
-        let cursor = query.get("cursor").map { EventCursor(token: String($0)) }
-        if case .some(.none) = cursor { problems.append(FieldError(field: "cursor", message: "is not a cursor this service issued")) }
-        guard problems.isEmpty, let limit else { throw ValidationError(fields: problems, detail: "The query is not valid.") }
-        let events = try await store.events(type: query.get("type").map { String($0) }, since: since ?? nil, after: cursor ?? nil, limit: limit)
+        var query = ListQuery(request)
+        let limit = query.limit(default: 50, max: 500)
+        let since = query.value("since", message: "must be an RFC 3339 date-time", RFC3339.date(from:))
+        let cursor = query.value("cursor", message: "is not a cursor this service issued", EventCursor.init(token:))
+        try query.validated()
+        let events = try await store.events(type: query.string("type"), since: since, after: cursor, limit: limit)
         let next = events.count == limit ? events.last.flatMap { last in UUID(uuidString: last.id).map { EventCursor(occurredAt: last.occurredAt, id: $0).token } } : nil
         return EventPage(events: events, nextCursor: next)
     }

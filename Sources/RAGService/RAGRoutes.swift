@@ -139,16 +139,12 @@ struct RAGRoutes: Sendable {
     }
 
     func documents(_ request: Request, _ context: ServiceRequestContext) async throws -> DocumentPage {
-        let query = request.uri.queryParameters
-        var problems: [FieldError] = []
-        let limit = query.get("limit").map { Int(String($0)) } ?? 50
-        if limit.map({ !(1...200).contains($0) }) ?? true { problems.append(FieldError(field: "limit", message: "must be 1 to 200")) }
+        var query = ListQuery(request)
+        let limit = query.limit(default: 50, max: 200)
         // The cursor is the `seq` of the last document of the previous page.
-        let cursor = query.get("cursor").map { Int64(String($0)) }
-        if case .some(.none) = cursor { problems.append(FieldError(field: "cursor", message: "is not a cursor this service issued")) }
-        let collection = query.get("collection").map { String($0) }
-        guard problems.isEmpty, let limit else { throw ValidationError(fields: problems, detail: "The query is not valid.") }
-        let documents = try await store.documents(collection: collection, limit: limit, before: cursor ?? nil)
+        let cursor = query.value("cursor", message: "is not a cursor this service issued") { Int64($0) }
+        try query.validated()
+        let documents = try await store.documents(collection: query.string("collection"), limit: limit, before: cursor)
         return DocumentPage(documents: documents, nextCursor: documents.count == limit ? documents.last.map { String($0.seq) } : nil)
     }
 }

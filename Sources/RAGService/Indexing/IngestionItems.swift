@@ -29,8 +29,9 @@ struct IngestionItems: Sendable {
     /// or a job that outlived its item). Outages throw what the policy gave up with, so the
     /// job is retried later.
     func item(_ id: String) async throws -> Item {
-        let metadata = try await get("/v1/items/\(id)")
-        let content = try await get("/v1/items/\(id)/content")
+        async let metadataReply = get("/v1/items/\(id)")
+        async let contentReply = get("/v1/items/\(id)/content")
+        let (metadata, content) = try await (metadataReply, contentReply)
         struct Metadata: Decodable {
             let title: String?
             let collection: String?
