@@ -47,6 +47,13 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // whisper.cpp, built from the source in its PyPI sdist by ops/models (ops/models.d/whisper-cpp)
+        // into .run/whisper.cpp, whose pkg-config folder ops/ puts on PKG_CONFIG_PATH.
+        .systemLibrary(name: "CWhisper", pkgConfig: "whisper"),
+        // Audio files (libsndfile: WAV, FLAC, Ogg Vorbis, Opus, MP3), resampling (libsoxr), zlib.
+        .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "ServiceKit",
             dependencies: [
@@ -90,6 +97,14 @@ let package = Package(
             dependencies: ["Inference", "COpenBLAS"],
             path: "Benchmarks/EmbeddingsBenchmark"
         ),
+        // Speech to text for asr: audio decoding, voice activity, Whisper through whisper.cpp.
+        // Optimised in debug builds too, like Inference: the voice detector's FFT runs per frame.
+        .target(
+            name: "SpeechRecognition",
+            dependencies: ["CWhisper", "CSndFile", "CSoxr", "CZlib", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: [.unsafeFlags(["-O"])]
+        ),
+        .testTarget(name: "SpeechRecognitionTests", dependencies: ["SpeechRecognition", "TestSupport"]),
         // What nlu understands in a text without a server: entities, sentiment, the intent classifier's math.
         // Optimised in debug builds too, like Inference: training runs k-fold gradient descent.
         .target(name: "LanguageUnderstanding", dependencies: [], swiftSettings: [.unsafeFlags(["-O"])]),
@@ -159,6 +174,10 @@ let package = Package(
                         .product(name: "Crypto", package: "swift-crypto"),
                     ] : [])
                         + (service.library == "NLUService" ? [.target(name: "LanguageUnderstanding"), .target(name: "Inference"), .product(name: "Prometheus", package: "swift-prometheus")] : [])
+                        + (service.library == "ASRService" ? [
+                            .target(name: "SpeechRecognition"), .target(name: "ServiceKitHTTPClient"),
+                            .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "NIOCore", package: "swift-nio"),
+                        ] : [])
                         + (service.library == "RAGService" ? [
                             .target(name: "Inference"), .target(name: "DocumentText"), .target(name: "ServiceKitHTTPClient"),
                             .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Crypto", package: "swift-crypto"),

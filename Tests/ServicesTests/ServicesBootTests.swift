@@ -20,7 +20,7 @@ import Testing
     @Test func namesAndDefaultPortsFollowTheServiceTable() {
         #expect(Self.definitions.map(\.name) == ["ingestion", "asr", "nlu", "rag", "agent", "integrations"])
         #expect(Self.definitions.map(\.defaultPort) == Array(8001...8006))
-        #expect(Self.definitions.map(\.defaultRequestTimeoutSeconds) == [15, 20, 15, 20, 15, 15])
+        #expect(Self.definitions.map(\.defaultRequestTimeoutSeconds) == [15, 120, 15, 20, 15, 15])
     }
 
     @Test(arguments: definitions.map(\.name))

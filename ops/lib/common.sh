@@ -22,7 +22,17 @@ OPS_BASE_PORT=8001
 
 EMBEDDED_PG_VERSION=18.6.3
 PG_SERVICE_USER=${PG_SERVICE_USER:-svcpg}
-APT_PACKAGES=(redis-server libhiredis-dev libopenblas-dev prometheus curl pkg-config libpoppler-glib-dev libxml2-dev qpdf img2pdf)
+APT_PACKAGES=(redis-server libhiredis-dev libopenblas-dev prometheus curl pkg-config libpoppler-glib-dev libxml2-dev qpdf img2pdf
+    cmake g++ libsndfile1-dev libsoxr-dev flite sox lame opus-tools)
+
+# whisper.cpp is built from source by ops/models (ops/models.d/whisper-cpp) into this prefix;
+# SwiftPM finds it through its pkg-config file, like the Debian libraries.
+WHISPER_PREFIX=${WHISPER_PREFIX:-$RUN_DIR/whisper.cpp}
+export WHISPER_PREFIX
+case ":${PKG_CONFIG_PATH:-}:" in
+    *":$WHISPER_PREFIX/lib/pkgconfig:"*) ;;
+    *) export PKG_CONFIG_PATH="$WHISPER_PREFIX/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}" ;;
+esac
 
 # OpenBLAS chooses its kernels by CPU model when it loads. A virtual CPU that hides its
 # model ("Intel(R) Xeon(R) Processor") gets the SSE3 ones: sgemm at 40 GFLOP/s on 2 cores
@@ -241,6 +251,15 @@ _missing_system_packages() {
     pkg-config --exists openblas 2>/dev/null || missing+=(libopenblas-dev)
     pkg-config --exists poppler-glib 2>/dev/null || missing+=(libpoppler-glib-dev)
     pkg-config --exists libxml-2.0 2>/dev/null || missing+=(libxml2-dev)
+    pkg-config --exists sndfile 2>/dev/null || missing+=(libsndfile1-dev)
+    pkg-config --exists soxr 2>/dev/null || missing+=(libsoxr-dev)
+    command -v cmake >/dev/null || missing+=(cmake)
+    command -v g++ >/dev/null || missing+=(g++)
+    # Speech for asr's tests: flite speaks, sox, lame and opusenc make the other formats.
+    command -v flite >/dev/null || missing+=(flite)
+    command -v sox >/dev/null || missing+=(sox)
+    command -v lame >/dev/null || missing+=(lame)
+    command -v opusenc >/dev/null || missing+=(opus-tools)
     command -v qpdf >/dev/null || missing+=(qpdf)
     command -v img2pdf >/dev/null || missing+=(img2pdf)
     command -v promtool >/dev/null || missing+=(prometheus)
@@ -269,7 +288,8 @@ _apt_install() {
 }
 
 # ensure_system_packages: redis-server, the C libraries linked (hiredis, OpenBLAS, Poppler,
-# libxml2), promtool, curl, qpdf and img2pdf for test documents, python3 venv.
+# libxml2, libsndfile, libsoxr), cmake and g++ for whisper.cpp, promtool, curl, qpdf and img2pdf
+# for test documents, flite, sox, lame and opusenc for test speech, python3 venv.
 ensure_system_packages() {
     local -a missing extra=()
     mapfile -t missing < <(_missing_system_packages)
@@ -285,6 +305,25 @@ ensure_system_packages() {
     _apt_install "${APT_PACKAGES[@]}" "${extra[@]}"
     mapfile -t missing < <(_missing_system_packages)
     ((${#missing[@]} == 0)) || die "still missing after apt-get install: ${missing[*]}"
+}
+
+# ---------------------------------------------------------------------------
+# OpenAI's Python SDK, for the test that asr's OpenAI-compatible route works with it
+
+OPENAI_SDK_VERSION=3.57.0
+
+# ensure_openai_sdk: PyPI openai==$OPENAI_SDK_VERSION in a venv of its own under $RUN_DIR;
+# prints that venv's python.
+ensure_openai_sdk() {
+    local venv=$RUN_DIR/venv-openai
+    if ! "$venv/bin/python" -c "import openai, sys; sys.exit(openai.__version__ != '$OPENAI_SDK_VERSION')" >/dev/null 2>&1; then
+        rm -rf "$venv"
+        log "installing openai==$OPENAI_SDK_VERSION into $venv"
+        python3 -m venv "$venv" >/dev/null 2>&1 || die "python3 -m venv failed; install python3-venv"
+        "$venv/bin/python" -m pip install -q --no-input --disable-pip-version-check "openai==$OPENAI_SDK_VERSION" >&2 ||
+            die "pip install openai==$OPENAI_SDK_VERSION failed"
+    fi
+    echo "$venv/bin/python"
 }
 
 # ---------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import Foundation
 import Inference
 import Logging
 import ServiceKit
+import ServiceKitHTTPClient
 
 /// The handler of `jobs:rag.index`: fetches the item from ingestion, extracts its text,
 /// chunks and embeds it, and stores document and chunks in one transaction. The job's
@@ -22,14 +23,11 @@ struct DocumentIndexer: Sendable {
     let metrics: RAGMetrics
     let logger: Logger
 
+    /// Where a document goes when its upload named no collection.
+    static let defaultCollection = "default"
+
     func handle(_ job: Job) async throws -> String? {
-        let payload: ItemJobPayload
-        do {
-            payload = try JSONDecoder().decode(ItemJobPayload.self, from: Data(job.payload))
-        } catch {
-            throw PermanentJobFailure("The job's payload is not an item job: \(error)")
-        }
-        guard let itemID = UUID(uuidString: payload.itemID) else { throw PermanentJobFailure("The job names no valid item id (\(payload.itemID)).") }
+        let itemID = try ItemJobPayload.itemID(of: job)
         let indexed = try await index(itemID: itemID)
         return String(decoding: try JSONEncoder().encode(indexed), as: UTF8.self)
     }
@@ -50,7 +48,7 @@ struct DocumentIndexer: Sendable {
             throw PermanentJobFailure(error.reason)
         }
         let document = DocumentStore.NewDocument(
-            itemID: itemID, collection: item.collection, title: item.title, contentType: format.rawValue,
+            itemID: itemID, collection: item.collection.flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultCollection, title: item.title ?? "untitled", contentType: format.rawValue,
             metadataJSON: item.metadataJSON, contentSHA256: hash, pages: text.pageCount, embedder: embedder.modelName
         )
         let indexed: DocumentStore.Indexed

@@ -28,7 +28,9 @@ public struct ProblemMiddleware: RouterMiddleware {
             return error.problem(instance: context.requestID).response(headers: [.connection: "close"])
         } catch let error as any HTTPResponseError {
             if error.status.code >= 500 { metrics.recordError(.unhandled) }
-            return ProblemDetails(status: error.status, detail: Self.clientMessage(error), instance: context.requestID).response()
+            // An HTTPError's own headers (Retry-After on a 503, say) go out with the problem.
+            let headers = (error as? HTTPError)?.headers ?? [:]
+            return ProblemDetails(status: error.status, detail: Self.clientMessage(error), instance: context.requestID).response(headers: headers)
         } catch is CancellationError {
             throw CancellationError()
         } catch {

@@ -3,19 +3,20 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import ServiceKit
-import ServiceKitHTTPClient
 
 /// Reads items from ingestion over HTTP (`GET /v1/items/{id}` and its `/content`) with the
 /// service API key, through a resilience policy; the request id and trace travel along.
-struct IngestionItems: Sendable {
-    /// An item as the index worker needs it.
-    struct Item: Sendable {
-        let title: String
-        let collection: String
-        let contentType: String
+/// What the workers of `jobs:rag.index` and `jobs:asr` fetch their items with.
+public struct IngestionItems: Sendable {
+    /// An item as a job worker needs it.
+    public struct Item: Sendable {
+        public let title: String?
+        /// Nil or empty when the upload named none.
+        public let collection: String?
+        public let contentType: String
         /// The item's metadata object, as JSON text.
-        let metadataJSON: String
-        let content: [UInt8]
+        public let metadataJSON: String
+        public let content: [UInt8]
     }
 
     let baseURL: String
@@ -23,12 +24,18 @@ struct IngestionItems: Sendable {
     let http: OutboundHTTP
     let policy: ResiliencePolicy
 
-    static let defaultCollection = "default"
+    /// `baseURL` without a trailing slash; `http` caps the size of an item's content.
+    public init(baseURL: String, apiKey: String?, http: OutboundHTTP, policy: ResiliencePolicy) {
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+        self.http = http
+        self.policy = policy
+    }
 
     /// The item, or a ``PermanentJobFailure`` when ingestion says it does not exist (deleted,
     /// or a job that outlived its item). Outages throw what the policy gave up with, so the
     /// job is retried later.
-    func item(_ id: String) async throws -> Item {
+    public func item(_ id: String) async throws -> Item {
         async let metadataReply = get("/v1/items/\(id)")
         async let contentReply = get("/v1/items/\(id)/content")
         let (metadata, content) = try await (metadataReply, contentReply)
@@ -47,12 +54,12 @@ struct IngestionItems: Sendable {
         do {
             decoded = try JSONDecoder().decode(Metadata.self, from: Data(metadata.body.readableBytesView))
         } catch {
-            throw PermanentJobFailure("ingestion answered item \(id) with metadata rag cannot read: \(error)")
+            throw PermanentJobFailure("ingestion answered item \(id) with metadata that is not an item: \(error)")
         }
         let metadataJSON = try decoded.metadata.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) } ?? "{}"
         return Item(
-            title: decoded.title ?? "untitled",
-            collection: decoded.collection.flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultCollection,
+            title: decoded.title,
+            collection: decoded.collection,
             contentType: decoded.contentType,
             metadataJSON: metadataJSON,
             content: Array(content.body.readableBytesView)

@@ -1,0 +1,49 @@
+import Foundation
+import Hummingbird
+import ServiceKit
+import SpeechRecognition
+
+/// asr's own endpoints: transcribe and store an upload, and read stored transcripts.
+struct TranscriptionRoutes {
+    static func add(to routes: ServiceRoutes, local: LocalTranscription, settings: ASRSettings) {
+        let environment = routes.environment
+        routes.post(
+            "/v1/transcriptions",
+            summary: "Transcribes an audio upload (a raw body with its audio type and ?language=&prompt=&temperature=&words=, or multipart with part `file` and the same fields) and stores the transcript.",
+            responses: [
+                .created: "{id, text, language, duration_seconds, segments: [{start, end, text, no_speech_prob}], words?, engine, model, processing_seconds, audio_format, created_at}.",
+                .contentTooLarge: "Over MAX_AUDIO_BYTES or ASR_MAX_SECONDS.", .unsupportedMediaType: "Not audio.",
+                .unprocessableContent: "Corrupt or truncated audio, or invalid options, each named.", .serviceUnavailable: "The decoder queue is full (Retry-After).",
+            ],
+            bodyLimit: settings.maxAudioBytes, idempotent: true
+        ) { request, context in
+            let store = TranscriptStore(database: try environment.requireDatabase())
+            let body = Array(try await request.body.collect(upTo: context.maxUploadSize).readableBytesView)
+            let upload = try AudioUpload(request: request, body: body)
+            let options = try TranscriptionOptions(upload: upload)
+            let result = try await local.transcribe(upload, options: options)
+            let stored = try await store.insert(result, engine: LocalTranscription.engine, model: local.model)
+            return JSONResponse(stored, status: .created, headers: [.location: "/v1/transcripts/\(stored.id)"])
+        }
+        routes.get("/v1/transcripts/{id}", summary: "A stored transcript.", responses: [.ok: "The transcript.", .notFound: "No such transcript."]) { _, context in
+            let store = TranscriptStore(database: try environment.requireDatabase())
+            guard let text = context.parameters.get("id"), let id = UUID(uuidString: text), let transcript = try await store.transcript(id) else {
+                throw HTTPError(.notFound, message: "No such transcript.")
+            }
+            return transcript
+        }
+        routes.get(
+            "/v1/transcripts", summary: "Stored transcripts, newest first: ?limit= (1–200, 50)&cursor=.",
+            responses: [.ok: "{transcripts, next_cursor}.", .unprocessableContent: "Invalid query."]
+        ) { request, _ in
+            let store = TranscriptStore(database: try environment.requireDatabase())
+            var query = ListQuery(request)
+            let limit = query.limit(default: 50, max: 200)
+            // The cursor is the `seq` of the last transcript of the previous page.
+            let cursor = query.value("cursor", message: "is not a cursor this service issued") { Int64($0) }
+            try query.validated()
+            let transcripts = try await store.transcripts(limit: limit, before: cursor)
+            return TranscriptPage(transcripts: transcripts, nextCursor: transcripts.count == limit ? transcripts.last.map { String($0.seq) } : nil)
+        }
+    }
+}
