@@ -203,10 +203,10 @@ struct ReadEvent: Sendable {
 /// Reads `text/event-stream` responses as they arrive.
 enum EventReader {
     /// Sends the request and reads events until `stop` accepts one (that one is the last
-    /// read), `limit` are read, or the stream ends; then drops the connection. Gives up after `timeout`.
+    /// read), `limit` are read, `heartbeatLimit` heartbeat comments came, or the stream ends; then drops the connection. Gives up after `timeout`.
     static func read(
         _ url: String, method: HTTPRequest.Method = .get, headers: [(String, String)] = [], body: String? = nil,
-        limit: Int? = nil, timeout: Duration = .seconds(120), stop: @escaping @Sendable (ReadEvent) -> Bool = { _ in false }
+        limit: Int? = nil, heartbeatLimit: Int? = nil, timeout: Duration = .seconds(120), stop: @escaping @Sendable (ReadEvent) -> Bool = { _ in false }
     ) async throws -> (status: Int, events: [ReadEvent], heartbeats: Int) {
         try await withThrowingTaskGroup(of: (status: Int, events: [ReadEvent], heartbeats: Int)?.self) { group in
             group.addTask {
@@ -229,6 +229,7 @@ enum EventReader {
                         buffer.removeSubrange(..<end.upperBound)
                         if block.hasPrefix(":") {
                             heartbeats += 1
+                            if heartbeats == heartbeatLimit { return (200, events, heartbeats) }
                             continue
                         }
                         var fields: [String: String] = [:]

@@ -28,10 +28,10 @@ import Testing
             let item = try await stack.index(markdown: Self.checklist, title: "Release checklist")
             try await RunningService.with(AgentService.definition, settings: try stack.agentSettings(), waitForReady: true) { agent in
                 let conversation = try await agent.conversation()
+                let streamingHeaders = [("Content-Type", "application/json"), ("Accept", "text/event-stream"), ("Idempotency-Key", UUID().uuidString)]
                 let streamed = try await EventReader.read(
                     agent.baseURL + "/v1/conversations/\(conversation)/messages", method: .post,
-                    headers: [("Content-Type", "application/json"), ("Accept", "text/event-stream"), ("Idempotency-Key", UUID().uuidString)],
-                    body: #"{"text":"\#(Self.question)"}"#, stop: EventReader.isTerminal
+                    headers: streamingHeaders, body: #"{"text":"\#(Self.question)"}"#, stop: EventReader.isTerminal
                 )
                 #expect(streamed.status == 200)
                 let names = streamed.events.map(\.event)
@@ -59,6 +59,11 @@ import Testing
                 #expect(messages.first?["text"] as? String == Self.question)
                 #expect(messages.last?["text"] as? String == message["text"] as? String)
                 #expect((messages.last?["citations"] as? [[String: Any]])?.contains { $0["item_id"] as? String == item } == true)
+
+                // The same request again starts no second run: it is sent (303) to the first run's events.
+                let repeated = try await agent.send(.POST, "/v1/conversations/\(conversation)/messages", headers: streamingHeaders, body: #"{"text":"\#(Self.question)"}"#)
+                #expect(repeated.status == 200 && repeated.body.contains(#""run_id":"\#(runID)""#) && repeated.body.contains("event: run.completed"), "\(repeated.status) \(repeated.body.prefix(300))")
+                #expect((try await agent.send(.GET, "/v1/conversations/\(conversation)").json["messages"] as? [Any])?.count == 2)
 
                 let run = try await agent.send(.GET, "/v1/runs/\(runID)").json
                 #expect(run["status"] as? String == "completed")
@@ -112,7 +117,7 @@ import Testing
         try await AgentStack.with([.nlu]) { stack in
             let settings = try stack.agentSettings()
             try await RunningService.with(AgentService.definition, settings: settings, waitForReady: true) { first in
-                try await RunningService.with(AgentService.definition, settings: settings, waitForReady: true) { second in
+                try await RunningService.with(AgentService.definition, settings: settings.merging(["AGENT_SSE_MAX_STREAMS": "1"]) { $1 }, waitForReady: true) { second in
                     let run = try await first.turn(try await first.conversation(), "hello there")
                     // Three events, then the connection is dropped.
                     let read = try await EventReader.read(first.baseURL + "/v1/runs/\(run)/events", limit: 3).events
@@ -123,6 +128,18 @@ import Testing
                     #expect(Set(whole.events.map(\.id)).count == whole.events.count)
                     #expect(whole.events.first?.event == "run.started" && whole.events.last?.event == "run.completed", "\(whole.events.map(\.event))")
                     #expect(whole.events.contains { $0.event == "message" })
+
+                    // A run waiting for approval keeps its stream open with heartbeats; past the
+                    // second replica's one open stream, another is refused with 503 and Retry-After.
+                    let waiting = try await first.turn(try await first.conversation(), Self.page)
+                    _ = try await first.waitForRun(waiting, status: "awaiting_approval")
+                    let open = Task { try await EventReader.read(second.baseURL + "/v1/runs/\(waiting)/events", heartbeatLimit: 2, timeout: .seconds(30)) }
+                    try await second.waitForMetric("agent_sse_streams", toBe: 1)
+                    let refused = try await second.send(.GET, "/v1/runs/\(waiting)/events")
+                    #expect(refused.status == 503)
+                    #expect(refused.header("Retry-After") != nil)
+                    let held = try await open.value
+                    #expect(held.heartbeats == 2 && held.events.contains { $0.event == "approval.required" } && !held.events.contains(where: EventReader.isTerminal), "\(held.events.map(\.event))")
                 }
             }
         }

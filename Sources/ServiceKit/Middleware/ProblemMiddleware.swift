@@ -3,7 +3,8 @@ import Hummingbird
 /// Innermost middleware: turns every error from routing or a handler into an RFC 9457
 /// problem response, so the middleware around it only ever sees responses.
 ///
-/// Validation failures are 422 naming their fields; Hummingbird's HTTP errors keep their status;
+/// Validation failures are 422 naming their fields; Hummingbird's HTTP errors keep their status
+/// and headers (a 503's `Retry-After`);
 /// anything else is a 500 whose body reveals nothing internal (the log has the details).
 public struct ProblemMiddleware: RouterMiddleware {
     public typealias Context = ServiceRequestContext
@@ -28,7 +29,7 @@ public struct ProblemMiddleware: RouterMiddleware {
             return error.problem(instance: context.requestID).response(headers: [.connection: "close"])
         } catch let error as any HTTPResponseError {
             if error.status.code >= 500 { metrics.recordError(.unhandled) }
-            return ProblemDetails(status: error.status, detail: Self.clientMessage(error), instance: context.requestID).response()
+            return ProblemDetails(status: error.status, detail: Self.clientMessage(error), instance: context.requestID).response(headers: (error as? HTTPError)?.headers ?? [:])
         } catch is CancellationError {
             throw CancellationError()
         } catch {
