@@ -173,6 +173,9 @@ let package = Package(
                         .product(name: "AsyncHTTPClient", package: "async-http-client"),
                         .product(name: "Crypto", package: "swift-crypto"),
                     ] : [])
+                        + (service.library == "AgentService" ? [
+                            .target(name: "ServiceKitHTTPClient"), .product(name: "Prometheus", package: "swift-prometheus"),
+                        ] : [])
                         + (service.library == "NLUService" ? [.target(name: "LanguageUnderstanding"), .target(name: "Inference"), .product(name: "Prometheus", package: "swift-prometheus")] : [])
                         + (service.library == "ASRService" ? [
                             .target(name: "SpeechRecognition"), .target(name: "ServiceKitHTTPClient"),

@@ -217,46 +217,22 @@ struct IngestionRoutes {
         guard try await store.job(id) != nil else { throw HTTPError(.notFound, message: "No such job.") }
         guard let queue else { throw HTTPError(.serviceUnavailable, message: "Redis is not configured.") }
         let jobID = id.lowercased
-        let heartbeat = self.heartbeat
         let resumeFrom = request.headers[.lastEventID].flatMap { JobStatusProjector.order(of: $0) == nil ? nil : $0 }
-        let body = ResponseBody { writer in
-            var lastEventID = resumeFrom
-            var lastWrite = ContinuousClock.now
-            while !Task.isCancelled {
-                let events = (try? await queue.statusEvents(jobID: jobID, after: lastEventID)) ?? []
-                for event in events {
-                    try await writer.write(ByteBuffer(string: SSE.format(event)))
-                    lastEventID = event.eventID
-                    lastWrite = ContinuousClock.now
-                    if event.status.isTerminal {
-                        try await writer.finish(nil)
-                        return
-                    }
-                }
-                if ContinuousClock.now - lastWrite >= heartbeat {
-                    try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
-                    lastWrite = ContinuousClock.now
-                }
-                try await Task.sleep(for: SSE.pollInterval)
-            }
-            try await writer.finish(nil)
-        }
-        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+        return EventStream(heartbeat: heartbeat).response(
+            after: resumeFrom,
+            read: { after in try await queue.statusEvents(jobID: jobID, after: after).map { (Self.serverSentEvent($0), $0.status.isTerminal) } }
+        )
     }
-}
 
-/// Server-Sent Events framing for job status changes.
-enum SSE {
-    static let pollInterval: Duration = .milliseconds(250)
-
-    static func format(_ event: JobStatusEvent) -> String {
+    /// A status change as the event `status`.
+    static func serverSentEvent(_ event: JobStatusEvent) -> ServerSentEvent {
         var fields: [String: AnyJSON] = ["job_id": .string(event.jobID), "status": .string(event.status.rawValue), "attempt": .number(Double(event.attempt))]
         if let error = event.error { fields["error"] = .string(error) }
         if let result = event.result, let value = try? JSONDecoder().decode(AnyJSON.self, from: Data(result.utf8)) { fields["result"] = value }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = (try? encoder.encode(AnyJSON.object(fields))).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        return "id: \(event.eventID)\nevent: status\ndata: \(data)\n\n"
+        return ServerSentEvent(id: event.eventID, event: "status", data: data)
     }
 }
 
@@ -277,8 +253,4 @@ enum RFC3339 {
             ?? (try? Date(text, strategy: .iso8601))
             ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
     }
-}
-
-extension HTTPField.Name {
-    static let lastEventID = Self("Last-Event-ID")!
 }

@@ -10,4 +10,6 @@ extension HTTPField.Name {
     public static let rateLimitLimit = Self("RateLimit-Limit")!
     public static let rateLimitRemaining = Self("RateLimit-Remaining")!
     public static let rateLimitReset = Self("RateLimit-Reset")!
+    /// Where a Server-Sent Events client resumes: the id of the last event it received.
+    public static let lastEventID = Self("Last-Event-ID")!
 }

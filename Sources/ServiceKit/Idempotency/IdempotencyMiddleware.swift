@@ -1,11 +1,15 @@
 import Crypto
 import Hummingbird
 import Logging
+import NIOCore
 
 /// Makes the POST routes that opt in safe to retry: the first request with an
 /// `Idempotency-Key` runs, and its response is stored and replayed byte for byte (with
 /// `Idempotent-Replayed: true`) to repeats. A repeat while the first still runs gets 409;
 /// the same key with another body or route gets 422; a 5xx is not stored, so the key frees.
+/// A Server-Sent Events response streams as it is written, never buffered: what is stored
+/// for it is a 303 to its `Content-Location` (where the stream can be read again), or
+/// nothing (the key frees) when it names none.
 public struct IdempotencyMiddleware: RouterMiddleware {
     public typealias Context = ServiceRequestContext
 
@@ -59,6 +63,14 @@ public struct IdempotencyMiddleware: RouterMiddleware {
             var response = try await next(request, context)
             guard response.status.code < 500 else {
                 try await store.release(key)
+                return response
+            }
+            if response.headers[.contentType] == "text/event-stream" {
+                guard let location = response.headers[.contentLocation] else {
+                    try await store.release(key)
+                    return response
+                }
+                try await store.complete(key, with: .completed(fingerprint: fingerprint, status: .seeOther, headers: [.location: location], body: ByteBuffer()), ttl: ttl)
                 return response
             }
             let bytes = try await response.body.collect()

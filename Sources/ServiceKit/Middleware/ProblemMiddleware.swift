@@ -3,7 +3,8 @@ import Hummingbird
 /// Innermost middleware: turns every error from routing or a handler into an RFC 9457
 /// problem response, so the middleware around it only ever sees responses.
 ///
-/// Validation failures are 422 naming their fields; Hummingbird's HTTP errors keep their status;
+/// Validation failures are 422 naming their fields; Hummingbird's HTTP errors keep their status
+/// and headers (a 503's `Retry-After`);
 /// anything else is a 500 whose body reveals nothing internal (the log has the details).
 public struct ProblemMiddleware: RouterMiddleware {
     public typealias Context = ServiceRequestContext
@@ -28,9 +29,7 @@ public struct ProblemMiddleware: RouterMiddleware {
             return error.problem(instance: context.requestID).response(headers: [.connection: "close"])
         } catch let error as any HTTPResponseError {
             if error.status.code >= 500 { metrics.recordError(.unhandled) }
-            // An HTTPError's own headers (Retry-After on a 503, say) go out with the problem.
-            let headers = (error as? HTTPError)?.headers ?? [:]
-            return ProblemDetails(status: error.status, detail: Self.clientMessage(error), instance: context.requestID).response(headers: headers)
+            return ProblemDetails(status: error.status, detail: Self.clientMessage(error), instance: context.requestID).response(headers: (error as? HTTPError)?.headers ?? [:])
         } catch is CancellationError {
             throw CancellationError()
         } catch {

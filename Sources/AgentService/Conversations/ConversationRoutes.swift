@@ -1,0 +1,168 @@
+import Foundation
+import Hummingbird
+import ServiceKit
+
+/// agent's conversation endpoints: create, list, read (with messages) and delete
+/// conversations, and take a user's turn, which starts a run.
+struct ConversationRoutes: Sendable {
+    let conversations: ConversationStore
+    let runs: RunStore
+    let scheduler: RunScheduler
+    let stream: RunEventStream
+    let settings: AgentSettings
+    /// This replica, as the lease owner of the runs it starts.
+    let owner: String
+
+    static func add(to routes: ServiceRoutes, scheduler: RunScheduler?, stream: RunEventStream, settings: AgentSettings, owner: String) {
+        let environment = routes.environment
+        /// Every route needs the database (and the scheduler over it): 503 until it is there and migrated.
+        func using<Output: ResponseGenerator & Sendable>(_ body: @escaping @Sendable (ConversationRoutes, Request, ServiceRequestContext) async throws -> Output) -> @Sendable (Request, ServiceRequestContext) async throws -> Output {
+            { request, context in
+                let database = try environment.requireDatabase()
+                guard let scheduler else { throw HTTPError(.serviceUnavailable, message: "The database is not configured.") }
+                let handlers = ConversationRoutes(conversations: ConversationStore(database: database), runs: RunStore(database: database), scheduler: scheduler, stream: stream, settings: settings, owner: owner)
+                return try await body(handlers, request, context)
+            }
+        }
+
+        routes.post(
+            "/v1/conversations", summary: "Starts a conversation {title?, metadata? (object)}.",
+            responses: [.created: "The conversation: {id, title, metadata, created_at, updated_at}.", .unprocessableContent: "Invalid fields, each named."],
+            idempotent: true, handler: using { try await $0.create($1, $2) }
+        )
+        routes.get(
+            "/v1/conversations", summary: "Conversations, newest first: ?limit= (1–200, 50)&cursor=.",
+            responses: [.ok: "{conversations, next_cursor}.", .unprocessableContent: "Invalid query."], handler: using { try await $0.list($1, $2) }
+        )
+        routes.get(
+            "/v1/conversations/{id}", summary: "A conversation with its messages, oldest first: ?limit= (1–500, 100)&cursor=.",
+            responses: [.ok: "{id, title, metadata, created_at, updated_at, messages: [{id, role, text, run_id, citations, created_at}], next_cursor}.", .notFound: "No such conversation.", .unprocessableContent: "Invalid query."],
+            handler: using { try await $0.read($1, $2) }
+        )
+        routes.on(.delete, "/v1/conversations/{id}", summary: "Deletes a conversation with its messages and runs.", responses: [.noContent: "Deleted.", .notFound: "No such conversation."], handler: using { handlers, _, context in
+            guard try await handlers.conversations.delete(try Self.id(context)) else { throw HTTPError(.notFound, message: "No such conversation.") }
+            return Response(status: .noContent)
+        })
+        routes.post(
+            "/v1/conversations/{id}/messages", summary: "A user's turn {text}: starts a run. With Accept: text/event-stream the run's events stream back directly. Idempotent.",
+            responses: [
+                .accepted: "The run started: {run_id, message_id, status, events_url}.", .ok: "With Accept: text/event-stream, the run's events.",
+                .notFound: "No such conversation.", .unprocessableContent: "Empty or too long text.", .serviceUnavailable: "Too many open event streams (Retry-After).",
+            ],
+            idempotent: true, handler: using { try await $0.turn($1, $2) }
+        )
+    }
+
+    static func id(_ context: ServiceRequestContext) throws -> UUID {
+        guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else { throw HTTPError(.notFound, message: "No such conversation.") }
+        return id
+    }
+
+    struct NewConversation: Decodable {
+        let title: String?
+        let metadata: AnyJSON?
+    }
+
+    func create(_ request: Request, _ context: ServiceRequestContext) async throws -> JSONResponse<ConversationView> {
+        let bytes = Array(try await request.body.collect(upTo: context.maxUploadSize).readableBytesView)
+        let body = bytes.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 } ? NewConversation(title: nil, metadata: nil) : try request.decodeJSON(as: NewConversation.self, bodyBytes: bytes)
+        var problems: [FieldError] = []
+        let title = body.title?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let title, !(1...500).contains(title.count) { problems.append(FieldError(field: "title", message: "must be 1 to 500 characters")) }
+        if let metadata = body.metadata, !metadata.isObject { problems.append(FieldError(field: "metadata", message: "must be an object")) }
+        guard problems.isEmpty else { throw ValidationError(fields: problems, detail: "The conversation is not valid.") }
+        let metadata = String(decoding: try JSONEncoder().encode(body.metadata ?? .object([:])), as: UTF8.self)
+        let conversation = try await conversations.create(title: title, metadataJSON: metadata)
+        return JSONResponse(conversation, status: .created, headers: [.location: "/v1/conversations/\(conversation.id)"])
+    }
+
+    struct ConversationPage: ResponseEncodable {
+        let conversations: [ConversationView]
+        let nextCursor: String?
+
+        enum CodingKeys: String, CodingKey {
+            case conversations
+            case nextCursor = "next_cursor"
+        }
+    }
+
+    func list(_ request: Request, _ context: ServiceRequestContext) async throws -> ConversationPage {
+        var query = ListQuery(request)
+        let limit = query.limit(default: 50, max: 200)
+        let cursor = query.value("cursor", message: "is not a cursor this service issued") { Int64($0) }
+        try query.validated()
+        let page = try await conversations.conversations(limit: limit, before: cursor)
+        return ConversationPage(conversations: page, nextCursor: page.count == limit ? page.last.map { String($0.seq) } : nil)
+    }
+
+    struct ConversationWithMessages: ResponseEncodable {
+        let conversation: ConversationView
+        let messages: [MessageView]
+        let nextCursor: String?
+
+        enum CodingKeys: String, CodingKey {
+            case messages
+            case nextCursor = "next_cursor"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            try conversation.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(messages, forKey: .messages)
+            try container.encode(nextCursor, forKey: .nextCursor)
+        }
+    }
+
+    func read(_ request: Request, _ context: ServiceRequestContext) async throws -> ConversationWithMessages {
+        let id = try Self.id(context)
+        var query = ListQuery(request)
+        let limit = query.limit(default: 100, max: 500)
+        let cursor = query.value("cursor", message: "is not a cursor this service issued") { Int64($0) }
+        try query.validated()
+        guard let conversation = try await conversations.conversation(id) else { throw HTTPError(.notFound, message: "No such conversation.") }
+        let messages = try await conversations.messages(id, limit: limit, after: cursor)
+        return ConversationWithMessages(conversation: conversation, messages: messages, nextCursor: messages.count == limit ? messages.last.map { String($0.seq) } : nil)
+    }
+
+    struct Turn: Decodable {
+        let text: String
+    }
+
+    struct StartedRun: ResponseEncodable {
+        let runID: String
+        let messageID: String
+        let status: String
+        let eventsURL: String
+
+        enum CodingKeys: String, CodingKey {
+            case status
+            case runID = "run_id"
+            case messageID = "message_id"
+            case eventsURL = "events_url"
+        }
+    }
+
+    func turn(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
+        let conversationID = try Self.id(context)
+        let turn = try await request.decodeJSON(as: Turn.self, context: context)
+        let text = turn.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty { throw ValidationError(field: "text", message: "must not be empty or whitespace only") }
+        if text.unicodeScalars.count > settings.maxCharacters { throw ValidationError(field: "text", message: "must be at most \(settings.maxCharacters) characters") }
+        let streaming = request.headers[.accept]?.contains("text/event-stream") == true
+        // The stream's slot is taken before anything is written, so a refused stream starts no run.
+        if streaming { try stream.slots.acquire() }
+        let started: (runID: UUID, messageID: UUID)?
+        do {
+            started = try await runs.start(conversationID: conversationID, text: text, owner: owner, lease: settings.runLease)
+            guard started != nil else { throw HTTPError(.notFound, message: "No such conversation.") }
+        } catch {
+            if streaming { stream.slots.release() }
+            throw error
+        }
+        guard let (runID, messageID) = started else { throw HTTPError(.notFound, message: "No such conversation.") }
+        scheduler.drive(runID, requestID: context.requestID)
+        if streaming { return try stream.response(runID, request: request, holdingSlot: true) }
+        let view = StartedRun(runID: runID.lowercased, messageID: messageID.lowercased, status: RunStatus.running.rawValue, eventsURL: RunEventStream.path(runID))
+        return try JSONResponse(view, status: .accepted, headers: [.location: "/v1/runs/\(runID.lowercased)"]).response(from: request, context: context)
+    }
+}

@@ -1,0 +1,22 @@
+import ServiceKit
+
+/// The last node of every path: streams the reply as `token` events, stores it in the
+/// conversation (once per run) and announces it as the `message` event.
+struct RespondNode: GraphNode {
+    let name = NodeName.respond
+    let conversations: ConversationStore
+
+    func run(_ state: inout RunState, _ context: NodeContext) async throws -> NodeOutcome {
+        let reply = state.reply ?? ReplyTemplates.reply(for: nil)
+        state.reply = reply
+        for piece in ReplyTemplates.tokens(reply) {
+            await context.emit(.token, ["text": .string(piece)])
+        }
+        let messageID = try await conversations.answer(context.conversationID, runID: context.runID, text: reply, citations: state.citations)
+        await context.emit(.message, [
+            "message_id": .string(messageID.lowercased), "role": .string("assistant"), "text": .string(reply),
+            "citations": .encoding(state.citations), "degraded": .bool(!state.degraded.isEmpty),
+        ])
+        return NodeOutcome(transition: .finish, degraded: nil)
+    }
+}

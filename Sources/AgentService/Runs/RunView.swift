@@ -1,0 +1,46 @@
+import Foundation
+
+/// `GET /v1/runs/{id}`: a run's status, the node it is at, and the steps it took.
+struct RunView: Encodable, Sendable {
+    /// One checkpointed step.
+    struct Step: Encodable, Sendable {
+        let step: Int
+        let node: String
+        let next: String?
+        let durationMilliseconds: Int
+        let degraded: Bool
+        let reason: String?
+        let finishedAt: Date
+
+        enum CodingKeys: String, CodingKey {
+            case step, node, next, degraded, reason
+            case durationMilliseconds = "duration_ms"
+            case finishedAt = "finished_at"
+        }
+    }
+
+    let id: String
+    let conversationID: String
+    let messageID: String
+    let status: String
+    let currentNode: String?
+    let intent: String?
+    let action: ProposedAction?
+    let approval: Approval?
+    let actionResult: ActionResult?
+    let reply: String?
+    let error: String?
+    let steps: [Step]
+    let createdAt: Date
+    let updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, intent, action, approval, reply, error, steps
+        case conversationID = "conversation_id"
+        case messageID = "message_id"
+        case currentNode = "current_node"
+        case actionResult = "action_result"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
