@@ -26,6 +26,7 @@ public enum ASRService {
             let local = LocalTranscription(transcriber: try Transcriber(model: model, configuration: settings.transcriber), metrics: ASRMetrics(metrics: environment.metrics))
             TranscriptionRoutes.add(to: routes, local: local, settings: settings)
             OpenAITranscriptionRoutes.add(to: routes, local: local, settings: settings)
+            StreamRoutes.add(to: routes, local: local, settings: settings)
             if let database = environment.database, let redis = environment.redis {
                 let job = TranscriptionJob(
                     items: IngestionItems(

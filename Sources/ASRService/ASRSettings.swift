@@ -12,6 +12,9 @@ struct ASRSettings: Sendable {
     let maxAudioBytes: Int
     /// Where the asr job fetches audio from (`INGESTION_URL`).
     let ingestionURL: String
+    /// The longest live stream (`ASR_STREAM_MAX_SECONDS`), and how many may be open on a replica (`ASR_STREAM_MAX`).
+    let streamMaxSeconds: Double
+    let maxStreams: Int
 
     init(config: Config) throws {
         let modelsDirectory = try config.string("MODELS_DIR", default: ".run/models")
@@ -24,6 +27,8 @@ struct ASRSettings: Sendable {
             maxSeconds: try config.double("ASR_MAX_SECONDS", default: 600, range: 1...14_400)
         )
         maxAudioBytes = try config.int("MAX_AUDIO_BYTES", default: 25 << 20, range: 1...Int(Int32.max))
+        streamMaxSeconds = try config.double("ASR_STREAM_MAX_SECONDS", default: 300, range: 1...14_400)
+        maxStreams = try config.int("ASR_STREAM_MAX", default: 4, range: 1...1000)
         ingestionURL = try config.string("INGESTION_URL", default: "http://127.0.0.1:8001").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         guard let url = URL(string: ingestionURL), ["http", "https"].contains(url.scheme), url.host != nil else {
             throw ConfigError(name: "INGESTION_URL", reason: "expected an http(s) URL")

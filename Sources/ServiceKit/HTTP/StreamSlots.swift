@@ -2,7 +2,7 @@ import Atomics
 import Hummingbird
 import Prometheus
 
-/// A per-replica cap on long-lived responses (event streams): each open one holds a slot,
+/// A per-replica cap on long-lived responses (event streams, WebSocket sessions): each open one holds a slot,
 /// and past `capacity` a new one is refused with 503 and `Retry-After`, so slow readers
 /// cannot pin every connection. The number held is the gauge `<svc>_<name>`.
 public final class StreamSlots: Sendable {
@@ -21,7 +21,7 @@ public final class StreamSlots: Sendable {
         let count = held.wrappingIncrementThenLoad(ordering: .relaxed)
         guard count <= capacity else {
             held.wrappingDecrement(ordering: .relaxed)
-            throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "5"], message: "Too many open event streams on this replica; retry shortly.")
+            throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "5"], message: "Too many open streams on this replica; retry shortly.")
         }
         gauge.set(to: Double(count))
     }

@@ -1,4 +1,6 @@
 import Hummingbird
+import HummingbirdCore
+import HummingbirdWebSocket
 import Logging
 import PostgresNIO
 import ServiceLifecycle
@@ -40,7 +42,35 @@ public struct ServiceApplication {
         try ObservabilityRoutes.addOpenAPI(to: routes)
 
         let router = Router(context: ServiceRequestContext.self)
-        // Hummingbird wraps each route with the middleware added before it, so all of it comes first.
+        Self.addMiddleware(to: router, definition: definition, settings: settings, routes: routes, metrics: metrics, redis: redis, logger: logger)
+        routes.register(on: router)
+        // WebSocket upgrades are answered by a router of their own behind the same middleware;
+        // a request it does not upgrade goes on to the HTTP router.
+        var server = HTTPServerBuilder.http1()
+        if !routes.webSockets.isEmpty {
+            let webSocketRouter = Router(context: ServiceRequestContext.self)
+            Self.addMiddleware(to: webSocketRouter, definition: definition, settings: settings, routes: routes, metrics: metrics, redis: redis, logger: logger)
+            routes.registerWebSockets(on: webSocketRouter)
+            server = .http1WebSocketUpgrade(webSocketRouter: webSocketRouter)
+        }
+
+        // Shut down in reverse: the server drains first, then the clients close.
+        let services: [any Service] = [database?.client as (any Service)?, database, redis].compactMap { $0 } + routes.backgroundServices
+        application = Application(
+            router: router,
+            server: server,
+            configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: nil),
+            services: services,
+            logger: logger
+        )
+    }
+
+    /// ServiceKit's middleware in its order (DESIGN.md); Hummingbird wraps each route with the
+    /// middleware added before it, so all of it comes first.
+    private static func addMiddleware(
+        to router: Router<ServiceRequestContext>, definition: ServiceDefinition, settings: ServiceSettings, routes: ServiceRoutes,
+        metrics: ServiceMetrics, redis: RedisClient?, logger: Logger
+    ) {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: MetricsMiddleware(metrics: metrics))
@@ -72,15 +102,5 @@ public struct ServiceApplication {
             )
         )
         router.add(middleware: ProblemMiddleware(metrics: metrics))
-        routes.register(on: router)
-
-        // Shut down in reverse: the server drains first, then the clients close.
-        let services: [any Service] = [database?.client as (any Service)?, database, redis].compactMap { $0 } + routes.backgroundServices
-        application = Application(
-            router: router,
-            configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: nil),
-            services: services,
-            logger: logger
-        )
     }
 }

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdWebSocket
 import ServiceLifecycle
 
 /// Where a service declares its endpoints. Each declaration is registered with the router
@@ -17,8 +18,16 @@ public final class ServiceRoutes {
         let handler: Handler
     }
 
+    /// A WebSocket endpoint: the checks an upgrade request must pass, and the session that runs on the connection.
+    struct WebSocketDeclaration {
+        let path: String
+        let admit: Handler
+        let session: WebSocketDataHandler<WebSocketRouterContext<ServiceRequestContext>>
+    }
+
     public let environment: ServiceEnvironment
     private(set) var declarations: [Declaration] = []
+    private(set) var webSockets: [WebSocketDeclaration] = []
     private(set) var backgroundServices: [any Service] = []
 
     init(environment: ServiceEnvironment) {
@@ -73,6 +82,27 @@ public final class ServiceRoutes {
         on(.post, path, summary: summary, responses: responses, bodyLimit: bodyLimit, idempotent: idempotent, rateLimit: rateLimit, handler: handler)
     }
 
+    /// Declares a WebSocket endpoint at `GET path`. An upgrade request passes the same middleware
+    /// as any request (auth, rate limits), then `admit`, which throws the problem that refuses it
+    /// (a bad query parameter, say); an accepted one runs `session` on the connection. A plain
+    /// HTTP request to the path gets that same problem, or 426 naming the upgrade it needs.
+    public func webSocket(
+        _ path: String,
+        summary: String,
+        responses: [HTTPResponse.Status: String],
+        admit: @escaping @Sendable (Request, ServiceRequestContext) async throws -> Void,
+        session: @escaping WebSocketDataHandler<WebSocketRouterContext<ServiceRequestContext>>
+    ) {
+        on(.get, path, summary: summary, responses: responses.merging([.upgradeRequired: "Not a WebSocket upgrade request."]) { own, _ in own }) { request, context -> Response in
+            try await admit(request, context)
+            throw HTTPError(.upgradeRequired, headers: [.upgrade: "websocket", .connection: "Upgrade"], message: "\(path) speaks WebSocket: connect with an upgrade request.")
+        }
+        webSockets.append(WebSocketDeclaration(path: path, admit: { request, context in
+            try await admit(request, context)
+            return Response(status: .ok)
+        }, session: session))
+    }
+
     /// Runs `service` (a job worker, a relay) beside the HTTP server, started and shut down
     /// with it, so that routes and background work can share what the service builds once.
     public func runInBackground(_ service: any Service) {
@@ -92,6 +122,24 @@ public final class ServiceRoutes {
 
     var bodyLimits: [RouteKey: Int] {
         Dictionary(uniqueKeysWithValues: declarations.compactMap { declaration in declaration.bodyLimit.map { (declaration.key, $0) } })
+    }
+
+    /// The WebSocket endpoints on the router that answers upgrade requests.
+    func registerWebSockets(on router: Router<ServiceRequestContext>) {
+        for declaration in webSockets {
+            let admit = declaration.admit
+            router.ws(RouterPath(declaration.path)) { request, context in
+                do {
+                    _ = try await admit(request, context)
+                    return .upgrade([:])
+                } catch {
+                    // Not upgraded: the HTTP route answers the same request with the problem.
+                    return .dontUpgrade
+                }
+            } onUpgrade: { inbound, outbound, context in
+                try await declaration.session(inbound, outbound, context)
+            }
+        }
     }
 
     func register(on router: Router<ServiceRequestContext>) {

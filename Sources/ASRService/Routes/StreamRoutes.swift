@@ -1,0 +1,133 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOWebSocket
+import ServiceKit
+import SpeechRecognition
+
+/// `GET /v1/stream`: live transcription over a WebSocket.
+///
+/// The client sends 16-bit little-endian mono PCM in binary messages, at 16 kHz or at the
+/// `?sample_rate=` it names (a first text message `{"sample_rate": 44100, "language": "en"}`
+/// does the same), and `{"type": "end"}` (or a close) when done. asr answers with JSON text
+/// messages: `ready`, `partial` `{text, start}` about once a second while someone speaks,
+/// `final` `{text, start, end}` at each pause, then `summary` `{text, duration_seconds,
+/// segments}` and a normal close. Past `ASR_STREAM_MAX_SECONDS` of audio the stream ends with
+/// an `error` message and close code 1008; past `ASR_STREAM_MAX` open streams a new one is
+/// closed at once with 1013 (try again later).
+struct StreamRoutes {
+    struct Setup: Decodable {
+        let sampleRate: Int?
+        let language: String?
+
+        enum CodingKeys: String, CodingKey {
+            case language
+            case sampleRate = "sample_rate"
+        }
+    }
+
+    static let sampleRates = 8000...48_000
+
+    static func add(to routes: ServiceRoutes, local: LocalTranscription, settings: ASRSettings) {
+        let slots = StreamSlots(capacity: settings.maxStreams, metrics: routes.environment.metrics, name: "streams", help: "Live transcription streams open on this replica.")
+        let logger = routes.environment.logger
+        routes.webSocket(
+            "/v1/stream",
+            summary: "Live transcription over a WebSocket: 16-bit mono PCM in (?sample_rate=, default 16000; ?language=), JSON partial, final and summary messages out.",
+            responses: [.switchingProtocols: "The WebSocket session.", .unprocessableContent: "An invalid sample_rate or language."],
+            admit: { request, _ in _ = try query(of: request) },
+            session: { inbound, outbound, context in
+                do {
+                    try slots.acquire()
+                } catch {
+                    try await outbound.close(.unknown(1013), reason: "too many streams on this replica; retry shortly")
+                    return
+                }
+                defer { slots.release() }
+                var (rate, options) = try query(of: context.request)
+                var stream: SpeechStream?
+                func send(_ fields: [String: AnyJSON]) async throws {
+                    let data = try JSONEncoder().encode(AnyJSON.object(fields))
+                    try await outbound.write(.text(String(decoding: data, as: UTF8.self)))
+                }
+                func send(_ events: [SpeechStream.Event]) async throws {
+                    for event in events {
+                        switch event {
+                        case .partial(let text, let start): try await send(["type": .string("partial"), "text": .string(text), "start": .number(start)])
+                        case .final(let text, let start, let end): try await send(["type": .string("final"), "text": .string(text), "start": .number(start), "end": .number(end)])
+                        }
+                    }
+                }
+                func started() async throws -> SpeechStream {
+                    if let stream { return stream }
+                    let created = try SpeechStream(transcriber: local.transcriber, sampleRate: rate, options: options, maxSeconds: settings.streamMaxSeconds)
+                    stream = created
+                    return created
+                }
+                try await send(["type": .string("ready"), "sample_rate": .number(Double(rate))])
+                do {
+                    messages: for try await message in inbound.messages(maxSize: 1 << 20) {
+                        switch message {
+                        case .binary(let buffer):
+                            try await send(try await started().append(pcm16: Array(buffer.readableBytesView)))
+                        case .text(let text):
+                            if let setup = try? JSONDecoder().decode(Setup.self, from: Data(text.utf8)), stream == nil, setup.sampleRate != nil || setup.language != nil {
+                                (rate, options) = try validated(sampleRate: setup.sampleRate ?? rate, language: setup.language ?? options.language)
+                                continue
+                            }
+                            if text.contains("\"end\"") { break messages }
+                        }
+                    }
+                    let live = try await started()
+                    try await send(try await live.finish())
+                    let segments = live.finalSegments.compactMap { event -> AnyJSON? in
+                        guard case .final(let text, let start, let end) = event else { return nil }
+                        return .object(["text": .string(text), "start": .number(start), "end": .number(end)])
+                    }
+                    let text = live.finalSegments.compactMap { event -> String? in
+                        if case .final(let text, _, _) = event { return text }
+                        return nil
+                    }.joined(separator: " ")
+                    try await send(["type": .string("summary"), "text": .string(text), "duration_seconds": .number(live.duration), "segments": .array(segments)])
+                    try await outbound.close(.normalClosure, reason: nil)
+                } catch let error as SpeechStreamTooLong {
+                    try await send(["type": .string("error"), "message": .string("The stream passed \(Int(error.limit)) s of audio (ASR_STREAM_MAX_SECONDS).")])
+                    try await outbound.close(.policyViolation, reason: "stream too long")
+                } catch let error as ValidationError {
+                    try await send(["type": .string("error"), "message": .string(error.detail)])
+                    try await outbound.close(.policyViolation, reason: "invalid setup")
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    logger.error("live transcription failed", metadata: ["error": "\(String(reflecting: error))"])
+                    try await send(["type": .string("error"), "message": .string("Transcription failed.")])
+                    try await outbound.close(.unexpectedServerError, reason: "transcription failed")
+                }
+            }
+        )
+    }
+
+    /// `?sample_rate=` and `?language=`, each bad value named.
+    static func query(of request: Request) throws -> (Int, TranscriptionOptions) {
+        let parameters = request.uri.queryParameters
+        var problems: [FieldError] = []
+        var rate = DecodedAudio.sampleRate
+        if let text = parameters.get("sample_rate") {
+            if let value = Int(text) { rate = value } else { problems.append(FieldError(field: "sample_rate", message: "must be a whole number of Hz")) }
+        }
+        guard problems.isEmpty else { throw ValidationError(fields: problems, detail: "The stream's parameters are not valid.") }
+        return try validated(sampleRate: rate, language: parameters.get("language").map { String($0) })
+    }
+
+    static func validated(sampleRate: Int, language: String?) throws -> (Int, TranscriptionOptions) {
+        var problems: [FieldError] = []
+        if !sampleRates.contains(sampleRate) { problems.append(FieldError(field: "sample_rate", message: "must be \(sampleRates.lowerBound) to \(sampleRates.upperBound) Hz")) }
+        if let language, !(2...3).contains(language.count) || !language.allSatisfy({ $0.isASCII && $0.isLetter }) {
+            problems.append(FieldError(field: "language", message: "must be an ISO 639-1 code such as \"en\""))
+        }
+        guard problems.isEmpty else { throw ValidationError(fields: problems, detail: "The stream's parameters are not valid.") }
+        return (sampleRate, TranscriptionOptions(language: language?.lowercased()))
+    }
+}
