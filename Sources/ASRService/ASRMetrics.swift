@@ -33,7 +33,7 @@ final class ASRMetrics: Sendable {
             descriptor: MetricName(namespace: service, metricName: "queue_depth", unitName: "", helpText: "Transcriptions being decoded or waiting for the decoder.").descriptor
         )
         transcriptions = MetricName(namespace: service, metricName: "transcriptions", unitName: "total", helpText: "Transcriptions by engine and outcome.")
-        for outcome in [Outcome.ok, .rejected, .busy, .cancelled, .failed] { counter(engine: LocalTranscription.engine, outcome: outcome).increment(by: Int64(0)) }
+        for outcome in [Outcome.ok, .rejected, .busy, .cancelled, .failed] { counter(engine: SpeechToText.localEngine, outcome: outcome).increment(by: Int64(0)) }
     }
 
     func started() {

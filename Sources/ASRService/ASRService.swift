@@ -23,10 +23,15 @@ public enum ASRService {
             } catch {
                 throw ConfigError(name: "ASR_MODEL", reason: error.description)
             }
-            let local = LocalTranscription(transcriber: try Transcriber(model: model, configuration: settings.transcriber), metrics: ASRMetrics(metrics: environment.metrics))
-            TranscriptionRoutes.add(to: routes, local: local, settings: settings)
-            OpenAITranscriptionRoutes.add(to: routes, local: local, settings: settings)
-            StreamRoutes.add(to: routes, local: local, settings: settings)
+            let transcriber = try Transcriber(model: model, configuration: settings.transcriber)
+            let speech = try SpeechToText(
+                transcriber: transcriber, provider: settings.provider,
+                client: try OpenAIClient.make(config: config, metrics: environment.metrics), metrics: ASRMetrics(metrics: environment.metrics)
+            )
+            TranscriptionRoutes.add(to: routes, speech: speech, settings: settings)
+            OpenAITranscriptionRoutes.add(to: routes, speech: speech, settings: settings)
+            // Live streams are transcribed here: a provider's round trip per partial would lag the speaker.
+            StreamRoutes.add(to: routes, transcriber: transcriber, settings: settings)
             if let database = environment.database, let redis = environment.redis {
                 let job = TranscriptionJob(
                     items: IngestionItems(
@@ -34,7 +39,7 @@ public enum ASRService {
                         http: OutboundHTTP(bodyLimit: settings.maxAudioBytes),
                         policy: ResiliencePolicy(provider: "ingestion", settings: try ResilienceSettings(provider: "ingestion", config: config), metrics: environment.metrics)
                     ),
-                    store: TranscriptStore(database: database), local: local, logger: environment.logger
+                    store: TranscriptStore(database: database), speech: speech, logger: environment.logger
                 )
                 let worker = try JobWorker.Configuration(stream: jobStream, group: "asr", config: config)
                 routes.runInBackground(JobWorker(configuration: worker, redis: redis, logger: environment.logger, handler: job.handle))

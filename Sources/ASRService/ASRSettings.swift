@@ -5,6 +5,8 @@ import SpeechRecognition
 
 /// asr's own settings, read once at start-up; a bad value stops it, naming the variable.
 struct ASRSettings: Sendable {
+    /// Which engine transcribes uploads and jobs (`ASR_PROVIDER`).
+    let provider: SpeechToText.Provider
     /// The ggml model file (`ASR_MODEL`), by default Whisper tiny.en from `ops/models`.
     let modelPath: String
     let transcriber: Transcriber.Configuration
@@ -17,6 +19,11 @@ struct ASRSettings: Sendable {
     let maxStreams: Int
 
     init(config: Config) throws {
+        let providerName = try config.string("ASR_PROVIDER", default: "auto")
+        guard let provider = SpeechToText.Provider(rawValue: providerName) else {
+            throw ConfigError(name: "ASR_PROVIDER", reason: "must be one of \(SpeechToText.Provider.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        self.provider = provider
         let modelsDirectory = try config.string("MODELS_DIR", default: ".run/models")
         modelPath = try config.string("ASR_MODEL", default: modelsDirectory + "/whisper/ggml-tiny.en.bin")
         transcriber = Transcriber.Configuration(

@@ -31,6 +31,12 @@ public final class Transcriber: Sendable {
         public let audio: DecodedAudio
         /// Wall-clock seconds from the first byte decoded to the transcript, queueing excluded.
         public let processingSeconds: Double
+
+        public init(transcript: Transcript, audio: DecodedAudio, processingSeconds: Double) {
+            self.transcript = transcript
+            self.audio = audio
+            self.processingSeconds = processingSeconds
+        }
     }
 
     public let model: WhisperModel
@@ -64,11 +70,15 @@ public final class Transcriber: Sendable {
     /// Reads `bytes` as audio and transcribes it.
     public func transcribe(_ bytes: [UInt8], options: TranscriptionOptions = .init()) async throws -> Result {
         let language = try resolvedLanguage(options.language)
+        return try await transcribe(try await decode(bytes), language: language, options: options)
+    }
+
+    /// Reads `bytes` as audio within ``Configuration/maxSeconds``, without transcribing it.
+    /// Ordinary blocking work, done before admission so that a bad file is refused as such
+    /// even while every decode slot is busy.
+    public func decode(_ bytes: [UInt8]) async throws -> DecodedAudio {
         let maxSeconds = configuration.maxSeconds
-        // Reading the file is ordinary blocking work, done before admission so that a bad
-        // file is refused as such even while every decode slot is busy.
-        let audio = try await NIOThreadPool.singleton.runIfActive { try AudioDecoder.decode(bytes, maxSeconds: maxSeconds) }
-        return try await transcribe(audio, language: language, options: options)
+        return try await NIOThreadPool.singleton.runIfActive { try AudioDecoder.decode(bytes, maxSeconds: maxSeconds) }
     }
 
     /// Transcribes samples already at 16 kHz mono.

@@ -11,6 +11,15 @@ public struct Transcript: Sendable, Equatable {
         public var averageLogProbability: Double
         /// The segment's text token ids.
         public var tokens: [Int]
+
+        public init(start: Double, end: Double, text: String, noSpeechProbability: Double, averageLogProbability: Double, tokens: [Int]) {
+            self.start = start
+            self.end = end
+            self.text = text
+            self.noSpeechProbability = noSpeechProbability
+            self.averageLogProbability = averageLogProbability
+            self.tokens = tokens
+        }
     }
 
     /// A word with its time span and the mean probability of its tokens.
@@ -28,4 +37,12 @@ public struct Transcript: Sendable, Equatable {
     public var segments: [Segment]
     /// Present when word timestamps were asked for.
     public var words: [Word]?
+
+    public init(text: String, language: String, durationSeconds: Double, segments: [Segment], words: [Word]?) {
+        self.text = text
+        self.language = language
+        self.durationSeconds = durationSeconds
+        self.segments = segments
+        self.words = words
+    }
 }

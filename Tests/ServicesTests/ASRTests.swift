@@ -1,7 +1,9 @@
 import ASRService
 import AsyncHTTPClient
 import Foundation
+import Hummingbird
 import IngestionService
+import NIOConcurrencyHelpers
 import NIOCore
 import ServiceKit
 import TestSupport
@@ -233,6 +235,92 @@ import Testing
             let metrics = try await asr.metricSamples()
             #expect(metrics[#"asr_transcriptions_total{engine="whisper.cpp",outcome="busy"}"#] == 1)
             #expect((metrics[#"asr_transcriptions_total{engine="whisper.cpp",outcome="cancelled"}"#] ?? 0) >= 1)
+        }
+    }
+}
+
+/// asr with an OpenAI-compatible transcription provider configured: a loopback server whose
+/// `model` field picks its reply (`steady` answers a fixed text, `broken` answers 500).
+@Suite(.serialized) struct ASRProviderTests {
+    final class TranscriptionStandIn: Sendable {
+        let forms = NIOLockedValueBox([MultipartForm]())
+        static let text = "Text from the provider."
+
+        var definition: ServiceDefinition {
+            let forms = self.forms
+            return ServiceDefinition(name: "transcription_standin", defaultPort: 0, requiredDependencies: [], addRoutes: { routes in
+                routes.post("/v1/audio/transcriptions", summary: "Transcriptions.", responses: [.ok: "A transcript."], bodyLimit: 1 << 24) { request, _ in
+                    let body = Array(try await request.body.collect(upTo: 1 << 24).readableBytesView)
+                    let boundary = try #require(request.headers[.contentType].flatMap(MultipartForm.boundary(ofContentType:)))
+                    let form = try MultipartForm(parsing: body, boundary: boundary)
+                    forms.withLockedValue { $0.append(form) }
+                    guard form.part(named: "model")?.text == "steady" else { return Response(status: .internalServerError) }
+                    return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"text": " \#(Self.text) "}"#)))
+                }
+            })
+        }
+    }
+
+    static func withProvider(model: String, provider: String = "auto", _ body: @Sendable (RunningService, TranscriptionStandIn) async throws -> Void) async throws {
+        let standIn = TranscriptionStandIn()
+        try await RunningService.with(standIn.definition) { stand in
+            let settings = [
+                "OPENAI_BASE_URL": stand.baseURL + "/v1", "OPENAI_TRANSCRIBE_MODEL": model, "ASR_PROVIDER": provider,
+                "TIMEOUT_OPENAI_SECONDS": "2", "PROVIDER_TOTAL_BUDGET_SECONDS": "3", "RETRY_MAX_ATTEMPTS": "2",
+            ]
+            try await ASRTests.withASR(settings) { asr in try await body(asr, standIn) }
+        }
+    }
+
+    @Test func aConfiguredProviderTranscribesAndTheAudioIsStillCheckedHere() async throws {
+        let (flac, _) = try await ASRTests.speech(as: "speech.flac")
+        try await Self.withProvider(model: "steady") { asr, standIn in
+            let response = try await asr.post("/v1/transcriptions?language=en", contentType: "audio/flac", body: flac)
+            #expect(response.status == 201, "\(response.body)")
+            let json = try response.json
+            #expect(json["text"] as? String == TranscriptionStandIn.text)
+            #expect(json["engine"] as? String == "openai")
+            #expect(json["model"] as? String == "steady")
+            #expect(json["degraded"] as? Bool == false)
+            #expect((json["duration_seconds"] as? Double ?? 0) > 2)
+            let form = try #require(standIn.forms.withLockedValue { $0.last })
+            #expect(form.part(named: "file")?.body == flac)
+            #expect(form.part(named: "file")?.contentType == "audio/flac")
+            #expect(form.part(named: "language")?.text == "en")
+            // Not audio never reaches the provider.
+            let notAudio = try await asr.post("/v1/transcriptions", contentType: "audio/wav", body: Array("plain text".utf8))
+            #expect(notAudio.status == 415)
+            #expect(standIn.forms.withLockedValue { $0.count } == 1)
+        }
+    }
+
+    @Test func aFailingProviderGivesWayToTheLocalEngineUnlessItWasChosenOutright() async throws {
+        let (wav, _) = try await ASRTests.speech()
+        try await Self.withProvider(model: "broken") { asr, standIn in
+            let response = try await asr.post("/v1/transcriptions", contentType: "audio/wav", body: wav)
+            #expect(response.status == 201, "\(response.body)")
+            let json = try response.json
+            #expect(json["engine"] as? String == "whisper.cpp")
+            #expect(json["degraded"] as? Bool == true)
+            #expect(WordErrorRate.of(json["text"] as? String ?? "", reference: SpeechFixtures.sentences[1]) <= 0.15)
+            #expect(standIn.forms.withLockedValue { $0.count } >= 1)
+            let metrics = try await asr.metricSamples()
+            #expect((metrics[#"asr_transcriptions_total{engine="openai",outcome="failed"}"#] ?? 0) >= 1)
+        }
+        try await Self.withProvider(model: "broken", provider: "openai") { asr, _ in
+            let response = try await asr.post("/v1/transcriptions", contentType: "audio/wav", body: wav)
+            #expect(response.status == 502, "\(response.body)")
+            let listed = try await asr.send(.GET, "/v1/transcripts").json
+            #expect((listed["transcripts"] as? [Any])?.isEmpty == true)
+        }
+    }
+
+    @Test func openAIAsTheProviderWithoutOneConfiguredStopsStartUp() async throws {
+        await #expect(throws: ConfigError.self) {
+            try await RunningService.with(ASRService.definition, settings: ["ASR_PROVIDER": "openai"]) { _ in }
+        }
+        await #expect(throws: ConfigError.self) {
+            try await RunningService.with(ASRService.definition, settings: ["ASR_PROVIDER": "cloud"]) { _ in }
         }
     }
 }

@@ -13,7 +13,7 @@ import SpeechRecognition
 struct TranscriptionJob: Sendable {
     let items: IngestionItems
     let store: TranscriptStore
-    let local: LocalTranscription
+    let speech: SpeechToText
     let logger: Logger
 
     struct Outcome: Encodable {
@@ -38,13 +38,13 @@ struct TranscriptionJob: Sendable {
     private func transcript(of itemID: UUID) async throws -> TranscriptView {
         if let existing = try await store.transcript(itemID: itemID) { return existing }
         let item = try await items.item(itemID.lowercased)
-        let result: Transcriber.Result
+        let outcome: SpeechToText.Outcome
         do {
-            result = try await local.transcribe(item.content, options: TranscriptionOptions())
+            outcome = try await speech.transcribe(item.content, contentType: item.contentType, options: TranscriptionOptions())
         } catch let error as AudioDecodingError {
             throw PermanentJobFailure(Self.reason(error))
         }
-        return try await store.insert(result, engine: LocalTranscription.engine, model: local.model, itemID: itemID)
+        return try await store.insert(outcome, itemID: itemID)
     }
 
     static func reason(_ error: AudioDecodingError) -> String {

@@ -5,6 +5,8 @@ import ServiceKit
 /// from the query string), or `multipart/form-data` with the audio in part `file`.
 struct AudioUpload: Sendable {
     let audio: [UInt8]
+    /// The type the client gave the audio (the file part's, or the body's).
+    let contentType: String?
     /// Every field but `file`, by name, in the order sent (a name may repeat, like
     /// `timestamp_granularities[]`).
     let fields: [(name: String, value: String)]
@@ -22,6 +24,7 @@ struct AudioUpload: Sendable {
                 throw ValidationError(field: "file", message: "is required: the audio, as a multipart file part")
             }
             audio = file.body
+            self.contentType = file.contentType
             fields = form.parts.filter { $0.name != "file" }.map { ($0.name, $0.text ?? "") }
             return
         }
@@ -33,6 +36,7 @@ struct AudioUpload: Sendable {
             throw unsupportedAudio("\(mediaType) is not audio; send the file with its audio type (audio/wav, audio/flac, audio/mpeg, audio/ogg…) or as multipart.")
         }
         audio = body
+        self.contentType = contentType
         fields = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
     }
 

@@ -12,7 +12,7 @@ struct OpenAITranscriptionRoutes {
         case verboseJSON = "verbose_json"
     }
 
-    static func add(to routes: ServiceRoutes, local: LocalTranscription, settings: ASRSettings) {
+    static func add(to routes: ServiceRoutes, speech: SpeechToText, settings: ASRSettings) {
         routes.post(
             "/v1/audio/transcriptions",
             summary: "OpenAI-compatible transcription: multipart `file`, `model`, optional `language`, `prompt`, `temperature`, `response_format` (json, text, srt, vtt, verbose_json) and `timestamp_granularities[]` (segment, word).",
@@ -28,7 +28,7 @@ struct OpenAITranscriptionRoutes {
             let (format, granularities) = try fields(of: upload)
             var options = try TranscriptionOptions(upload: upload)
             options.wordTimestamps = format == .verboseJSON && granularities.contains("word")
-            let result = try await local.transcribe(upload, options: options)
+            let result = try await speech.transcribe(upload, options: options).result
             return try response(result.transcript, format: format, segmentsWanted: granularities.isEmpty || granularities.contains("segment"), temperature: options.temperature)
         }
     }

@@ -30,7 +30,7 @@ struct StreamRoutes {
 
     static let sampleRates = 8000...48_000
 
-    static func add(to routes: ServiceRoutes, local: LocalTranscription, settings: ASRSettings) {
+    static func add(to routes: ServiceRoutes, transcriber: Transcriber, settings: ASRSettings) {
         let slots = StreamSlots(capacity: settings.maxStreams, metrics: routes.environment.metrics, name: "streams", help: "Live transcription streams open on this replica.")
         let logger = routes.environment.logger
         routes.webSocket(
@@ -62,7 +62,7 @@ struct StreamRoutes {
                 }
                 func started() async throws -> SpeechStream {
                     if let stream { return stream }
-                    let created = try SpeechStream(transcriber: local.transcriber, sampleRate: rate, options: options, maxSeconds: settings.streamMaxSeconds)
+                    let created = try SpeechStream(transcriber: transcriber, sampleRate: rate, options: options, maxSeconds: settings.streamMaxSeconds)
                     stream = created
                     return created
                 }

@@ -5,13 +5,13 @@ import SpeechRecognition
 
 /// asr's own endpoints: transcribe and store an upload, and read stored transcripts.
 struct TranscriptionRoutes {
-    static func add(to routes: ServiceRoutes, local: LocalTranscription, settings: ASRSettings) {
+    static func add(to routes: ServiceRoutes, speech: SpeechToText, settings: ASRSettings) {
         let environment = routes.environment
         routes.post(
             "/v1/transcriptions",
             summary: "Transcribes an audio upload (a raw body with its audio type and ?language=&prompt=&temperature=&words=, or multipart with part `file` and the same fields) and stores the transcript.",
             responses: [
-                .created: "{id, text, language, duration_seconds, segments: [{start, end, text, no_speech_prob}], words?, engine, model, processing_seconds, audio_format, created_at}.",
+                .created: "{id, text, language, duration_seconds, segments: [{start, end, text, no_speech_prob}], words?, engine, model, degraded, processing_seconds, audio_format, created_at}; degraded: the configured provider failed and the local engine stood in.",
                 .contentTooLarge: "Over MAX_AUDIO_BYTES or ASR_MAX_SECONDS.", .unsupportedMediaType: "Not audio.",
                 .unprocessableContent: "Corrupt or truncated audio, or invalid options, each named.", .serviceUnavailable: "The decoder queue is full (Retry-After).",
             ],
@@ -21,8 +21,7 @@ struct TranscriptionRoutes {
             let body = Array(try await request.body.collect(upTo: context.maxUploadSize).readableBytesView)
             let upload = try AudioUpload(request: request, body: body)
             let options = try TranscriptionOptions(upload: upload)
-            let result = try await local.transcribe(upload, options: options)
-            let stored = try await store.insert(result, engine: LocalTranscription.engine, model: local.model)
+            let stored = try await store.insert(try await speech.transcribe(upload, options: options))
             return JSONResponse(stored, status: .created, headers: [.location: "/v1/transcripts/\(stored.id)"])
         }
         routes.get("/v1/transcripts/{id}", summary: "A stored transcript.", responses: [.ok: "The transcript.", .notFound: "No such transcript."]) { _, context in

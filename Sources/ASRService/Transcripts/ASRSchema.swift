@@ -24,5 +24,8 @@ enum ASRSchema {
             )
             """,
         ]),
+        Migration(version: 2, name: "transcripts made by the local engine standing in for a failing provider", statements: [
+            "ALTER TABLE asr.transcripts ADD COLUMN degraded boolean NOT NULL DEFAULT false",
+        ]),
     ]
 }

@@ -9,7 +9,8 @@ struct TranscriptStore: Sendable {
 
     /// Stores a transcript; for an item that already has one (a job run twice), that one is
     /// kept and returned.
-    func insert(_ result: Transcriber.Result, engine: String, model: String, itemID: UUID? = nil) async throws -> TranscriptView {
+    func insert(_ outcome: SpeechToText.Outcome, itemID: UUID? = nil) async throws -> TranscriptView {
+        let result = outcome.result
         let transcript = result.transcript
         let segments = String(decoding: try JSONEncoder().encode(TranscriptView.segments(of: transcript)), as: UTF8.self)
         let words = try TranscriptView.words(of: transcript).map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
@@ -17,9 +18,9 @@ struct TranscriptStore: Sendable {
         let rows = try await database.query(
             """
             WITH inserted AS (
-                INSERT INTO asr.transcripts (id, item_id, text, language, duration_seconds, segments, words, engine, model, processing_seconds, audio_format)
+                INSERT INTO asr.transcripts (id, item_id, text, language, duration_seconds, segments, words, engine, model, degraded, processing_seconds, audio_format)
                 VALUES (\(id), \(itemID), \(transcript.text), \(transcript.language), \(transcript.durationSeconds), \(segments)::jsonb, \(words)::jsonb,
-                        \(engine), \(model), \(result.processingSeconds), \(result.audio.format))
+                        \(outcome.engine), \(outcome.model), \(outcome.degraded), \(result.processingSeconds), \(result.audio.format))
                 ON CONFLICT (item_id) DO NOTHING
                 RETURNING \(unescaped: TranscriptView.columns)
             )

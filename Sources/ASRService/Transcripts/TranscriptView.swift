@@ -36,16 +36,18 @@ struct TranscriptView: ResponseEncodable, Sendable {
     let words: [Word]?
     let engine: String
     let model: String
+    /// The configured provider failed and the local engine stood in.
+    let degraded: Bool
     let processingSeconds: Double
     let audioFormat: String
     let createdAt: Date
 
-    static let columns = "id, seq, item_id, text, language, duration_seconds, segments::text, words::text, engine, model, processing_seconds, audio_format, created_at"
+    static let columns = "id, seq, item_id, text, language, duration_seconds, segments::text, words::text, engine, model, degraded, processing_seconds, audio_format, created_at"
 
     init(row: PostgresRow) throws {
         let (id, itemID, segmentsText, wordsText): (UUID, UUID?, String, String?)
-        (id, seq, itemID, text, language, durationSeconds, segmentsText, wordsText, engine, model, processingSeconds, audioFormat, createdAt) =
-            try row.decode((UUID, Int64, UUID?, String, String, Double, String, String?, String, String, Double, String, Date).self)
+        (id, seq, itemID, text, language, durationSeconds, segmentsText, wordsText, engine, model, degraded, processingSeconds, audioFormat, createdAt) =
+            try row.decode((UUID, Int64, UUID?, String, String, Double, String, String?, String, String, Bool, Double, String, Date).self)
         self.id = id.lowercased
         self.itemID = itemID?.lowercased
         segments = try JSONDecoder().decode([Segment].self, from: Data(segmentsText.utf8))
@@ -61,7 +63,7 @@ struct TranscriptView: ResponseEncodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, text, language, segments, words, engine, model
+        case id, text, language, segments, words, engine, model, degraded
         case itemID = "item_id"
         case durationSeconds = "duration_seconds"
         case processingSeconds = "processing_seconds"
