@@ -13,12 +13,15 @@ public struct ServiceRequestContext: RequestContext {
     public let remoteAddress: SocketAddress?
     /// Set by ``AuthMiddleware`` once a key was accepted: a stable, non-secret id for it.
     public var principal: String?
+    /// When the request arrived, from which a caller's `X-Request-Deadline` counts.
+    public let receivedAt: ContinuousClock.Instant
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.requestID = ""
         self.maxUploadSize = 1_048_576
         self.remoteAddress = source.channel.remoteAddress
+        self.receivedAt = .now
     }
 
     /// JSON with sorted keys, so identical data always gives identical bytes.
