@@ -22,18 +22,19 @@ public enum AgentService {
             )
             let owner = JobWorker.defaultConsumerName()
             var scheduler: RunScheduler?
+            let clients = try AgentClients(settings: settings, environment: environment)
             if let database = environment.database {
                 let store = RunStore(database: database)
                 let executor = RunExecutor(
                     store: store, graph: AgentGraph(conversations: ConversationStore(database: database)),
-                    clients: try AgentClients(settings: settings, environment: environment), settings: settings,
+                    clients: clients, settings: settings,
                     events: events, metrics: metrics, logger: environment.logger, owner: owner
                 )
                 let runs = RunScheduler(executor: executor, store: store, lease: settings.runLease, logger: environment.logger)
                 routes.runInBackground(runs)
                 scheduler = runs
             }
-            ConversationRoutes.add(to: routes, scheduler: scheduler, stream: stream, settings: settings, owner: owner)
+            ConversationRoutes.add(to: routes, scheduler: scheduler, asr: clients.asr, stream: stream, settings: settings, owner: owner)
             RunRoutes.add(to: routes, scheduler: scheduler, stream: stream, events: events, metrics: metrics, settings: settings, owner: owner)
         }
     )

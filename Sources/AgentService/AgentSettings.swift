@@ -3,11 +3,15 @@ import ServiceKit
 
 /// agent's own settings, read once at start-up; a bad value stops it, naming the variable.
 struct AgentSettings: Sendable {
-    /// Base URLs of the services the graph calls (`NLU_URL`, `RAG_URL`, `INTEGRATIONS_URL`, `INGESTION_URL`).
+    /// Base URLs of the services the agent calls (`NLU_URL`, `RAG_URL`, `INTEGRATIONS_URL`,
+    /// `INGESTION_URL`, and `ASR_URL` for voice turns).
     let nluURL: String
     let ragURL: String
     let integrationsURL: String
     let ingestionURL: String
+    let asrURL: String
+    /// The largest voice turn's audio (`MAX_AUDIO_BYTES`), as asr takes it.
+    let maxAudioBytes: Int
     /// How long a replica owns a run it drives without renewing (`AGENT_RUN_LEASE_SECONDS`);
     /// a run whose lease lapsed (its replica died) is resumed by another from its checkpoint.
     let runLease: Duration
@@ -40,6 +44,8 @@ struct AgentSettings: Sendable {
         ragURL = try url("RAG_URL", default: "http://127.0.0.1:8004")
         integrationsURL = try url("INTEGRATIONS_URL", default: "http://127.0.0.1:8006")
         ingestionURL = try url("INGESTION_URL", default: "http://127.0.0.1:8001")
+        asrURL = try url("ASR_URL", default: "http://127.0.0.1:8002")
+        maxAudioBytes = try config.int("MAX_AUDIO_BYTES", default: 25 << 20, range: 1...Int(Int32.max))
         runLease = try config.seconds("AGENT_RUN_LEASE_SECONDS", default: 30)
         eventsRetention = try config.seconds("AGENT_EVENTS_TTL_SECONDS", default: 3600)
         maxStreams = try config.int("AGENT_SSE_MAX_STREAMS", default: 1000, range: 1...100_000)

@@ -6,7 +6,9 @@ import ServiceKit
 
 /// Outbound HTTP for calls to other services and providers, through async-http-client.
 /// Every request carries the current request id (`X-Request-ID`) and continues the current
-/// trace in a W3C `traceparent` (a new span of it; a new trace outside any request).
+/// trace in a W3C `traceparent` (a new span of it; a new trace outside any request). Inside a
+/// request it also carries the time left of the request's deadline (`X-Request-Deadline`, see
+/// ``RequestDeadline``) and waits no longer than that; past the deadline nothing is sent.
 public struct OutboundHTTP: Sendable {
     /// A response read in full (provider answers are small; `bodyLimit` keeps them so).
     public struct Reply: Sendable {
@@ -32,8 +34,14 @@ public struct OutboundHTTP: Sendable {
         /// This reply as an attempt's outcome: throws ``ProviderFailure`` unless it is a 2xx.
         @discardableResult
         public func requireSuccess() throws -> Reply {
-            if let failure = ProviderFailure.http(status: status, retryAfter: retryAfter, body: excerpt()) { throw failure }
+            if let failure = ProviderFailure.http(status: status, retryAfter: retryAfter, body: excerpt(), detail: problem?.detail) { throw failure }
             return self
+        }
+
+        /// The body as an RFC 9457 problem, when it is one (as every service of the suite answers errors).
+        public var problem: ProblemDetails? {
+            guard headers.first(name: "Content-Type")?.hasPrefix(ProblemDetails.mediaType) == true else { return nil }
+            return try? JSONDecoder().decode(ProblemDetails.self, from: Data(body.readableBytesView))
         }
     }
 
@@ -67,6 +75,12 @@ public struct OutboundHTTP: Sendable {
         var request = request
         if let id = RequestID.current { request.headers.replaceOrAdd(name: RequestID.headerName, value: id) }
         request.headers.replaceOrAdd(name: "traceparent", value: (TraceContext.current?.child() ?? .start()).traceparent)
+        var timeout = timeout
+        if let remaining = RequestDeadline.remaining {
+            guard remaining > .zero else { throw ProviderFailure(retryable: false, countsAgainstBreaker: false, description: "the request's deadline passed before the call") }
+            request.headers.replaceOrAdd(name: RequestDeadline.headerName, value: RequestDeadline.headerValue(remaining))
+            timeout = min(timeout, remaining)
+        }
         // Capped so that no configured or computed duration can overflow the conversion.
         let milliseconds = (min(timeout.seconds, RetryAfter.cap.seconds) * 1000).rounded(.up)
         return try await client.execute(request, timeout: .milliseconds(Int64(max(0, milliseconds))))

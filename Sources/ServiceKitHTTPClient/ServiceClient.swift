@@ -4,7 +4,7 @@ import NIOCore
 import NIOHTTP1
 import ServiceKit
 
-/// JSON calls to another service of the suite: its base URL, the service API key as a
+/// Calls to another service of the suite (JSON, or an upload's raw bytes, out; JSON back): its base URL, the service API key as a
 /// bearer token, and a ``ResiliencePolicy`` of its own around every call (request id and
 /// trace context travel along through ``OutboundHTTP``). A call that the policy gives up on
 /// throws ``ProviderCallError``; callers decide whether that degrades or fails their work.
@@ -29,23 +29,27 @@ public struct ServiceClient: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let bytes = try encoder.encode(body)
-        return try await call(.POST, path, body: Array(bytes), idempotencyKey: idempotencyKey, as: answer)
+        return try await call(.POST, path, body: Array(bytes), contentType: "application/json", idempotencyKey: idempotencyKey, as: answer)
+    }
+
+    /// `POST path` with `body` sent as it is under `contentType` (an upload: audio, a
+    /// multipart form), decoding the 2xx JSON answer.
+    public func post<Answer: Decodable & Sendable>(_ path: String, bytes body: [UInt8], contentType: String, idempotencyKey: String? = nil, as answer: Answer.Type) async throws -> Answer {
+        try await call(.POST, path, body: body, contentType: contentType, idempotencyKey: idempotencyKey, as: answer)
     }
 
     /// `GET path`, decoding the 2xx answer.
     public func get<Answer: Decodable & Sendable>(_ path: String, as answer: Answer.Type) async throws -> Answer {
-        try await call(.GET, path, body: nil, idempotencyKey: nil, as: answer)
+        try await call(.GET, path, body: nil, contentType: nil, idempotencyKey: nil, as: answer)
     }
 
-    private func call<Answer: Decodable & Sendable>(_ method: HTTPMethod, _ path: String, body: [UInt8]?, idempotencyKey: String?, as _: Answer.Type) async throws -> Answer {
+    private func call<Answer: Decodable & Sendable>(_ method: HTTPMethod, _ path: String, body: [UInt8]?, contentType: String?, idempotencyKey: String?, as _: Answer.Type) async throws -> Answer {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
         if let idempotencyKey { request.headers.add(name: "Idempotency-Key", value: idempotencyKey) }
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
+        if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let (http, timeout) = (self.http, policy.settings.attemptTimeout)
         let reply = try await policy.execute { [request] _ in
             try await http.send(request, timeout: timeout).requireSuccess()

@@ -4,7 +4,9 @@
 /// Whisper window). Times are seconds from the start of the stream.
 ///
 /// One caller at a time (a WebSocket session); decoding goes through the ``Transcriber``'s
-/// slots like any upload. A partial that finds every slot busy is skipped; a final waits.
+/// slots like any upload. A partial that finds every slot busy is skipped, and partials never
+/// come closer than twice the time the last one took, so a loaded machine sends fewer of them
+/// instead of falling behind the speaker; a final waits for its slot.
 public final class SpeechStream {
     public enum Event: Sendable, Equatable {
         case partial(text: String, start: Double)
@@ -23,7 +25,7 @@ public final class SpeechStream {
     private var pending: [Float] = []
     private var pendingStart = 0.0
     private var analysedAt = 0.0
-    private var partialAt = 0.0
+    private var nextPartial = ContinuousClock.now
     private var finals: [Event] = []
     private static let rate = Double(DecodedAudio.sampleRate)
 
@@ -75,10 +77,11 @@ public final class SpeechStream {
             let events = try await finalise(count: end)
             return events
         }
-        guard duration - partialAt >= partialInterval else { return [] }
-        partialAt = duration
+        guard ContinuousClock.now >= nextPartial else { return [] }
+        let started = ContinuousClock.now
         do {
             let result = try await transcriber.transcribe(DecodedAudio(samples: pending, format: "PCM stream", originalSampleRate: DecodedAudio.sampleRate, originalChannels: 1), options: options)
+            nextPartial = started + max(.seconds(partialInterval), (ContinuousClock.now - started) * 2)
             let text = result.transcript.text
             return text.isEmpty ? [] : [.partial(text: text, start: pendingStart + (result.transcript.segments.first?.start ?? 0))]
         } catch is TranscriberBusy {
@@ -109,4 +112,8 @@ public final class SpeechStream {
 /// The stream went past its longest allowed length.
 public struct SpeechStreamTooLong: Error, Sendable {
     public let limit: Double
+
+    public init(limit: Double) {
+        self.limit = limit
+    }
 }

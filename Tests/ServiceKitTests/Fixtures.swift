@@ -1,10 +1,15 @@
 import Foundation
 import Hummingbird
+import NIOConcurrencyHelpers
 import ServiceKit
 
 /// A service with routes that exercise each middleware: JSON validation, a route with its
-/// own body limit, a templated path, a slow handler and one that fails.
+/// own body limit, a templated path, a slow handler, one that fails, and one that notes each
+/// key it handles (so a test can tell whether a handler ran).
 enum Fixtures {
+    /// The keys `/v1/mark/{key}` handled.
+    static let marked = NIOLockedValueBox(Set<String>())
+
     struct Greeting: Codable, ResponseEncodable {
         let name: String
         let count: Int
@@ -38,6 +43,11 @@ enum Fixtures {
                 let seconds = request.uri.queryParameters.get("seconds", as: Double.self) ?? 1
                 try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
                 return "slept"
+            }
+            routes.get("/v1/mark/{key}", summary: "Notes the key.", responses: [.ok: "The key."]) { _, context in
+                let key = context.parameters.get("key") ?? ""
+                marked.withLockedValue { _ = $0.insert(key) }
+                return key
             }
             routes.get("/v1/boom", summary: "Fails.", responses: [.internalServerError: "Always."]) { _, _ -> String in
                 throw InternalFailure()

@@ -113,7 +113,7 @@ extension AgentTests {
                     let conversation = try await agent.conversation()
                     let streamed = try await EventReader.read(
                         agent.baseURL + "/v1/conversations/\(conversation)/messages", method: .post,
-                        headers: [("Content-Type", "application/json"), ("Accept", "text/event-stream")], body: #"{"text":"\#(Self.question)"}"#, stop: EventReader.isTerminal
+                        headers: [("Content-Type", "application/json"), ("Accept", "text/event-stream")], body: Array(#"{"text":"\#(Self.question)"}"#.utf8), stop: EventReader.isTerminal
                     )
                     #expect(streamed.status == 200)
                     #expect(streamed.events.last?.event == "run.completed", "\(streamed.events.map(\.event))")

@@ -1,3 +1,4 @@
+import ASRService
 import AgentService
 import AsyncHTTPClient
 import Foundation
@@ -15,13 +16,15 @@ import Testing
 
 /// The services an agent test runs beside the agent, each real, over one fresh database and
 /// a Redis of their own: ingestion and rag (the real MiniLM model), nlu (its default model,
-/// trained at start over the real model), integrations delivering to a PagerDuty stand-in.
+/// trained at start over the real model), integrations delivering to a PagerDuty stand-in, and
+/// asr (the real Whisper model) for voice turns.
 struct AgentStack: Sendable {
     struct Parts: OptionSet, Sendable {
         let rawValue: Int
         static let documents = Parts(rawValue: 1)
         static let nlu = Parts(rawValue: 2)
         static let integrations = Parts(rawValue: 4)
+        static let asr = Parts(rawValue: 8)
     }
 
     let database: String
@@ -31,6 +34,7 @@ struct AgentStack: Sendable {
     let rag: RunningService?
     let nlu: RunningService?
     let integrations: RunningService?
+    let asr: RunningService?
 
     var shared: [String: String] { ["DATABASE_URL": database, "REDIS_URL": redis.url] }
 
@@ -40,7 +44,7 @@ struct AgentStack: Sendable {
         let closed = "http://127.0.0.1:\(try freePort())"
         return shared.merging([
             "NLU_URL": nlu?.baseURL ?? closed, "RAG_URL": rag?.baseURL ?? closed,
-            "INGESTION_URL": ingestion?.baseURL ?? closed, "INTEGRATIONS_URL": integrations?.baseURL ?? closed,
+            "INGESTION_URL": ingestion?.baseURL ?? closed, "INTEGRATIONS_URL": integrations?.baseURL ?? closed, "ASR_URL": asr?.baseURL ?? closed,
             "AGENT_RUN_LEASE_SECONDS": "2", "RETRY_BASE_SECONDS": "0.05", "PROVIDER_TIMEOUT_DEFAULT_SECONDS": "20",
             "PROVIDER_TOTAL_BUDGET_SECONDS": "40", "SSE_HEARTBEAT_SECONDS": "1", "AGENT_ACTION_WAIT_SECONDS": "20",
         ]) { $1 }.merging(overrides) { $1 }
@@ -63,7 +67,9 @@ struct AgentStack: Sendable {
                                 "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_BASE_URL": stand.baseURL + "/slack", "DELIVERY_RETRY_BASE_SECONDS": "0.1",
                             ]) { $1 }
                             try await optional(parts.contains(.integrations) ? IntegrationsService.definition : nil, settings: integrationSettings) { integrations in
-                                try await body(AgentStack(database: database, redis: redis, receivers: receivers, ingestion: ingestion, rag: rag, nlu: nlu, integrations: integrations))
+                                try await optional(parts.contains(.asr) ? ASRService.definition : nil, settings: shared.merging(["ASR_THREADS": "2"]) { $1 }) { asr in
+                                    try await body(AgentStack(database: database, redis: redis, receivers: receivers, ingestion: ingestion, rag: rag, nlu: nlu, integrations: integrations, asr: asr))
+                                }
                             }
                         }
                     }
@@ -205,7 +211,7 @@ enum EventReader {
     /// Sends the request and reads events until `stop` accepts one (that one is the last
     /// read), `limit` are read, `heartbeatLimit` heartbeat comments came, or the stream ends; then drops the connection. Gives up after `timeout`.
     static func read(
-        _ url: String, method: HTTPRequest.Method = .get, headers: [(String, String)] = [], body: String? = nil,
+        _ url: String, method: HTTPRequest.Method = .get, headers: [(String, String)] = [], body: [UInt8]? = nil,
         limit: Int? = nil, heartbeatLimit: Int? = nil, timeout: Duration = .seconds(120), stop: @escaping @Sendable (ReadEvent) -> Bool = { _ in false }
     ) async throws -> (status: Int, events: [ReadEvent], heartbeats: Int) {
         try await withThrowingTaskGroup(of: (status: Int, events: [ReadEvent], heartbeats: Int)?.self) { group in
@@ -213,7 +219,7 @@ enum EventReader {
                 var request = HTTPClientRequest(url: url)
                 request.method = .init(rawValue: method.rawValue)
                 for (name, value) in headers { request.headers.add(name: name, value: value) }
-                if let body { request.body = .bytes(ByteBuffer(string: body)) }
+                if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
                 let response = try await HTTPClient.shared.execute(request, timeout: .seconds(Int64(timeout.components.seconds)))
                 guard response.status.code == 200 else {
                     _ = try await response.body.collect(upTo: 1 << 20)

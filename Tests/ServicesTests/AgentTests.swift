@@ -31,7 +31,7 @@ import Testing
                 let streamingHeaders = [("Content-Type", "application/json"), ("Accept", "text/event-stream"), ("Idempotency-Key", UUID().uuidString)]
                 let streamed = try await EventReader.read(
                     agent.baseURL + "/v1/conversations/\(conversation)/messages", method: .post,
-                    headers: streamingHeaders, body: #"{"text":"\#(Self.question)"}"#, stop: EventReader.isTerminal
+                    headers: streamingHeaders, body: Array(#"{"text":"\#(Self.question)"}"#.utf8), stop: EventReader.isTerminal
                 )
                 #expect(streamed.status == 200)
                 let names = streamed.events.map(\.event)

@@ -67,8 +67,27 @@ struct StreamRoutes {
                     return created
                 }
                 try await send(["type": .string("ready"), "sample_rate": .number(Double(rate))])
+                // The connection is read apart from the decoding, so pings are answered (and a
+                // flood noticed) while a decode runs; what is read waits in the queue, capped
+                // at the stream's longest audio.
+                let (queue, reader) = AsyncThrowingStream.makeStream(of: WebSocketMessage.self)
+                let byteLimit = Int(settings.streamMaxSeconds * Double(StreamRoutes.sampleRates.upperBound) * 2) + (1 << 20)
+                let reading = Task {
+                    var bytes = 0
+                    do {
+                        for try await message in inbound.messages(maxSize: 1 << 20) {
+                            if case .binary(let buffer) = message { bytes += buffer.readableBytes }
+                            guard bytes <= byteLimit else { throw SpeechStreamTooLong(limit: settings.streamMaxSeconds) }
+                            reader.yield(message)
+                        }
+                        reader.finish()
+                    } catch {
+                        reader.finish(throwing: error)
+                    }
+                }
+                defer { reading.cancel() }
                 do {
-                    messages: for try await message in inbound.messages(maxSize: 1 << 20) {
+                    messages: for try await message in queue {
                         switch message {
                         case .binary(let buffer):
                             try await send(try await started().append(pcm16: Array(buffer.readableBytesView)))

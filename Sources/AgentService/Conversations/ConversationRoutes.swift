@@ -3,24 +3,25 @@ import Hummingbird
 import ServiceKit
 
 /// agent's conversation endpoints: create, list, read (with messages) and delete
-/// conversations, and take a user's turn, which starts a run.
+/// conversations, and take a user's turn (text, or audio transcribed by asr), which starts a run.
 struct ConversationRoutes: Sendable {
     let conversations: ConversationStore
     let runs: RunStore
     let scheduler: RunScheduler
+    let asr: ASRClient
     let stream: RunEventStream
     let settings: AgentSettings
     /// This replica, as the lease owner of the runs it starts.
     let owner: String
 
-    static func add(to routes: ServiceRoutes, scheduler: RunScheduler?, stream: RunEventStream, settings: AgentSettings, owner: String) {
+    static func add(to routes: ServiceRoutes, scheduler: RunScheduler?, asr: ASRClient, stream: RunEventStream, settings: AgentSettings, owner: String) {
         let environment = routes.environment
         /// Every route needs the database (and the scheduler over it): 503 until it is there and migrated.
         func using<Output: ResponseGenerator & Sendable>(_ body: @escaping @Sendable (ConversationRoutes, Request, ServiceRequestContext) async throws -> Output) -> @Sendable (Request, ServiceRequestContext) async throws -> Output {
             { request, context in
                 let database = try environment.requireDatabase()
                 guard let scheduler else { throw HTTPError(.serviceUnavailable, message: "The database is not configured.") }
-                let handlers = ConversationRoutes(conversations: ConversationStore(database: database), runs: RunStore(database: database), scheduler: scheduler, stream: stream, settings: settings, owner: owner)
+                let handlers = ConversationRoutes(conversations: ConversationStore(database: database), runs: RunStore(database: database), scheduler: scheduler, asr: asr, stream: stream, settings: settings, owner: owner)
                 return try await body(handlers, request, context)
             }
         }
@@ -51,7 +52,20 @@ struct ConversationRoutes: Sendable {
             ],
             idempotent: true, handler: using { try await $0.turn($1, $2) }
         )
+        routes.post(
+            "/v1/conversations/{id}/audio",
+            summary: "A spoken turn: the audio as a raw body with its type (audio/wav, audio/flac, audio/mpeg, audio/ogg…) or multipart with part `file`, up to MAX_AUDIO_BYTES, transcribed by asr; the transcript is the turn, and its run starts as a text turn's. With Accept: text/event-stream the run's events (the first is `transcript`) stream back directly. Idempotent.",
+            responses: [
+                .accepted: "The run started: {run_id, message_id, status, events_url, transcript: {id, text, duration_seconds}}.", .ok: "With Accept: text/event-stream, the run's events.",
+                .notFound: "No such conversation.", .contentTooLarge: "Over MAX_AUDIO_BYTES, or longer than asr takes.", .unsupportedMediaType: "Not audio.",
+                .unprocessableContent: "Corrupt audio, or no speech was heard.", .serviceUnavailable: "asr is down or busy, or too many open event streams (Retry-After).",
+            ],
+            bodyLimit: settings.maxAudioBytes, idempotent: true, handler: using { try await $0.spokenTurn($1, $2) }
+        )
     }
+
+    /// Without an answer of asr's own, how long a caller waits before sending the audio again.
+    static let asrRetryAfter = "5"
 
     static func id(_ context: ServiceRequestContext) throws -> UUID {
         guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else { throw HTTPError(.notFound, message: "No such conversation.") }
@@ -133,9 +147,11 @@ struct ConversationRoutes: Sendable {
         let messageID: String
         let status: String
         let eventsURL: String
+        /// What asr heard, for a voice turn.
+        let transcript: ASRClient.Transcription?
 
         enum CodingKeys: String, CodingKey {
-            case status
+            case status, transcript
             case runID = "run_id"
             case messageID = "message_id"
             case eventsURL = "events_url"
@@ -148,12 +164,62 @@ struct ConversationRoutes: Sendable {
         let text = turn.text.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty { throw ValidationError(field: "text", message: "must not be empty or whitespace only") }
         if text.unicodeScalars.count > settings.maxCharacters { throw ValidationError(field: "text", message: "must be at most \(settings.maxCharacters) characters") }
+        return try await start(conversationID, request, context) { (text, nil) }
+    }
+
+    /// A voice turn: nothing is stored and no run starts unless asr heard words.
+    func spokenTurn(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
+        let conversationID = try Self.id(context)
+        // Checked first, so that no audio is transcribed for a conversation that is not there.
+        guard try await conversations.conversation(conversationID) != nil else { throw HTTPError(.notFound, message: "No such conversation.") }
+        let audio = Array(try await request.body.collect(upTo: context.maxUploadSize).readableBytesView)
+        let contentType = request.headers[.contentType] ?? "application/octet-stream"
+        return try await start(conversationID, request, context) {
+            let transcription = try await transcribe(audio, contentType: contentType)
+            let text = transcription.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if text.isEmpty { throw ValidationError(field: "audio", message: "no speech was heard") }
+            if text.unicodeScalars.count > settings.maxCharacters { throw ValidationError(field: "audio", message: "its transcript is longer than \(settings.maxCharacters) characters") }
+            return (text, ASRClient.Transcription(id: transcription.id, text: text, durationSeconds: transcription.durationSeconds))
+        }
+    }
+
+    /// The audio through asr: asr's refusals of the audio (415, 413, 422) keep their status;
+    /// asr down, busy or failing is a 503 with `Retry-After`.
+    private func transcribe(_ audio: [UInt8], contentType: String) async throws -> ASRClient.Transcription {
+        do {
+            return try await asr.transcribe(audio, contentType: contentType)
+        } catch let error as ProviderCallError {
+            if case .failed(let failure, _) = error, let status = failure.status, [413, 415, 422].contains(status) {
+                let reason = failure.detail ?? "speech recognition could not read it"
+                if status == 422 { throw ValidationError(field: "audio", message: reason) }
+                throw HTTPError(.init(code: status), message: "The audio was refused: \(reason)")
+            }
+            let retryAfter: String
+            if case .failed(let failure, _) = error, let wait = failure.retryAfter {
+                retryAfter = String(max(1, Int(wait.seconds.rounded(.up))))
+            } else {
+                retryAfter = Self.asrRetryAfter
+            }
+            throw HTTPError(.serviceUnavailable, headers: [.retryAfter: retryAfter], message: "Speech recognition is unavailable (\(error)); send the audio again later.")
+        }
+    }
+
+    /// Starts the run of the turn `turn` gives (its text, and what asr heard of a voice turn;
+    /// when it throws nothing is stored), answering 202 with the run or, with
+    /// `Accept: text/event-stream`, its events.
+    private func start(
+        _ conversationID: UUID, _ request: Request, _ context: ServiceRequestContext,
+        turn: () async throws -> (text: String, transcript: ASRClient.Transcription?)
+    ) async throws -> Response {
         let streaming = request.headers[.accept]?.contains("text/event-stream") == true
         // The stream's slot is taken before anything is written, so a refused stream starts no run.
         if streaming { try stream.slots.acquire() }
         let started: (runID: UUID, messageID: UUID)?
+        let transcript: ASRClient.Transcription?
         do {
-            started = try await runs.start(conversationID: conversationID, text: text, owner: owner, lease: settings.runLease)
+            let (text, heard) = try await turn()
+            transcript = heard
+            started = try await runs.start(conversationID: conversationID, text: text, transcript: heard, owner: owner, lease: settings.runLease)
             guard started != nil else { throw HTTPError(.notFound, message: "No such conversation.") }
         } catch {
             if streaming { stream.slots.release() }
@@ -162,7 +228,7 @@ struct ConversationRoutes: Sendable {
         guard let (runID, messageID) = started else { throw HTTPError(.notFound, message: "No such conversation.") }
         scheduler.drive(runID, requestID: context.requestID)
         if streaming { return try stream.response(runID, request: request, holdingSlot: true) }
-        let view = StartedRun(runID: runID.lowercased, messageID: messageID.lowercased, status: RunStatus.running.rawValue, eventsURL: RunEventStream.path(runID))
+        let view = StartedRun(runID: runID.lowercased, messageID: messageID.lowercased, status: RunStatus.running.rawValue, eventsURL: RunEventStream.path(runID), transcript: transcript)
         return try JSONResponse(view, status: .accepted, headers: [.location: "/v1/runs/\(runID.lowercased)"]).response(from: request, context: context)
     }
 }

@@ -5,6 +5,8 @@ import ServiceKit
 /// JSON object that always carries `run_id` and `conversation_id`.
 struct RunEvent: Sendable {
     enum Kind: String, Sendable, CaseIterable {
+        /// A voice turn's transcript, before anything else of its run.
+        case transcript
         case runStarted = "run.started"
         case nodeStarted = "node.started"
         case nodeFinished = "node.finished"

@@ -1,8 +1,10 @@
 /// Everything a run knows, checkpointed as JSON after every node: another replica resumes
 /// the run from it alone.
 struct RunState: Codable, Sendable {
-    /// The user's turn.
+    /// The user's turn (of a voice turn, its transcript).
     let text: String
+    /// What asr heard, when the turn was spoken.
+    let transcript: ASRClient.Transcription?
     var intent: String?
     var confidence: Double?
     var entities: [ParsedEntity] = []
@@ -16,12 +18,13 @@ struct RunState: Codable, Sendable {
     /// Why steps degraded (a dependency was down), in order.
     var degraded: [String] = []
 
-    init(text: String) {
+    init(text: String, transcript: ASRClient.Transcription? = nil) {
         self.text = text
+        self.transcript = transcript
     }
 
     enum CodingKeys: String, CodingKey {
-        case text, intent, confidence, entities, citations, action, approval, reply, degraded
+        case text, transcript, intent, confidence, entities, citations, action, approval, reply, degraded
         case actionResult = "action_result"
     }
 }

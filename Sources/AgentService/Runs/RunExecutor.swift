@@ -53,7 +53,12 @@ struct RunExecutor: Sendable {
             let emit = { (kind: RunEvent.Kind, data: [String: AnyJSON]) in
                 await events.append(RunEvent(kind: kind, runID: runID, conversationID: run.conversationID, data: data))
             }
-            if step == 0 { await emit(.runStarted, ["text": .string(state.text)]) }
+            if step == 0 {
+                if let heard = state.transcript {
+                    await emit(.transcript, ["text": .string(heard.text), "duration_seconds": .number(heard.durationSeconds), "transcript_id": .string(heard.id)])
+                }
+                await emit(.runStarted, ["text": .string(state.text)])
+            }
             while true {
                 step += 1
                 let context = NodeContext(runID: runID, conversationID: run.conversationID, step: step, owner: owner, clients: clients, settings: settings, events: events, store: store)

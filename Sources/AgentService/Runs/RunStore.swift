@@ -32,9 +32,9 @@ struct RunStore: Sendable {
 
     /// Stores the user's message and a new run for it, leased to `owner`, in one transaction;
     /// nil when the conversation does not exist.
-    func start(conversationID: UUID, text: String, owner: String, lease: Duration) async throws -> (runID: UUID, messageID: UUID)? {
+    func start(conversationID: UUID, text: String, transcript: ASRClient.Transcription? = nil, owner: String, lease: Duration) async throws -> (runID: UUID, messageID: UUID)? {
         let (runID, messageID) = (UUID(), UUID())
-        let state = try Self.encode(RunState(text: text))
+        let state = try Self.encode(RunState(text: text, transcript: transcript))
         let logger = database.logger
         let created = try await database.transaction { connection -> Bool in
             let touched = try await connection.query("UPDATE agent.conversations SET updated_at = now() WHERE id = \(conversationID) RETURNING id", logger: logger)

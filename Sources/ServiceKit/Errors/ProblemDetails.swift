@@ -54,6 +54,7 @@ public struct FieldError: Codable, Sendable, Equatable {
 public enum ProblemType {
     public static let validation = "urn:problem-type:validation-error"
     public static let timeout = "urn:problem-type:request-timeout"
+    public static let invalidHeader = "urn:problem-type:invalid-header"
     public static let bodyTooLarge = "urn:problem-type:body-too-large"
     public static let unauthorized = "urn:problem-type:unauthorized"
     public static let corsDenied = "urn:problem-type:cors-denied"

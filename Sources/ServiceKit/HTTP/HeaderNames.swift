@@ -4,6 +4,7 @@ import HTTPTypes
 extension HTTPField.Name {
     public static let requestID = Self(RequestID.headerName)!
     public static let apiKey = Self("X-API-Key")!
+    public static let requestDeadline = Self(RequestDeadline.headerName)!
     public static let idempotencyKey = Self("Idempotency-Key")!
     public static let idempotentReplayed = Self("Idempotent-Replayed")!
     public static let xForwardedFor = Self("X-Forwarded-For")!

@@ -17,6 +17,8 @@ public struct ServiceRequestContext: RequestContext, WebSocketRequestContext {
     public var principal: String?
     /// Where a WebSocket route leaves its handler when it accepts an upgrade.
     public let webSocket: WebSocketHandlerReference<Self>
+    /// When the request arrived, from which a caller's `X-Request-Deadline` counts.
+    public let receivedAt: ContinuousClock.Instant
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
@@ -24,6 +26,7 @@ public struct ServiceRequestContext: RequestContext, WebSocketRequestContext {
         self.maxUploadSize = 1_048_576
         self.remoteAddress = source.channel.remoteAddress
         self.webSocket = .init()
+        self.receivedAt = .now
     }
 
     /// JSON with sorted keys, so identical data always gives identical bytes.

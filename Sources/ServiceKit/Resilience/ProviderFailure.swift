@@ -8,22 +8,25 @@ public struct ProviderFailure: Error, Sendable, CustomStringConvertible {
     public let retryAfter: Duration?
     public let status: Int?
     public let description: String
+    /// The provider's own explanation, when it answered with a problem document (its `detail`).
+    public let detail: String?
 
-    public init(retryable: Bool, countsAgainstBreaker: Bool, retryAfter: Duration? = nil, status: Int? = nil, description: String) {
+    public init(retryable: Bool, countsAgainstBreaker: Bool, retryAfter: Duration? = nil, status: Int? = nil, description: String, detail: String? = nil) {
         self.retryable = retryable
         self.countsAgainstBreaker = countsAgainstBreaker
         self.retryAfter = retryAfter
         self.status = status
         self.description = description
+        self.detail = detail
     }
 
     /// The verdict on an HTTP status: 2xx is no failure (nil); 408, 429 and 5xx may be retried.
-    public static func http(status: Int, retryAfter: Duration?, body: String) -> ProviderFailure? {
+    public static func http(status: Int, retryAfter: Duration?, body: String, detail: String? = nil) -> ProviderFailure? {
         switch status {
         case 200..<300: nil
-        case 429: ProviderFailure(retryable: true, countsAgainstBreaker: false, retryAfter: retryAfter, status: status, description: "HTTP 429: \(body)")
-        case 408, 500..<600: ProviderFailure(retryable: true, countsAgainstBreaker: true, retryAfter: retryAfter, status: status, description: "HTTP \(status): \(body)")
-        default: ProviderFailure(retryable: false, countsAgainstBreaker: false, status: status, description: "HTTP \(status): \(body)")
+        case 429: ProviderFailure(retryable: true, countsAgainstBreaker: false, retryAfter: retryAfter, status: status, description: "HTTP 429: \(body)", detail: detail)
+        case 408, 500..<600: ProviderFailure(retryable: true, countsAgainstBreaker: true, retryAfter: retryAfter, status: status, description: "HTTP \(status): \(body)", detail: detail)
+        default: ProviderFailure(retryable: false, countsAgainstBreaker: false, status: status, description: "HTTP \(status): \(body)", detail: detail)
         }
     }
 }

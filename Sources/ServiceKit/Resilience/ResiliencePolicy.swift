@@ -3,7 +3,8 @@ import Prometheus
 /// Calls an outside provider within bounds, composed outermost first: the total time budget ⊃
 /// retries (exponential backoff with full jitter, `Retry-After` honoured, a retry budget) ⊃
 /// the circuit breaker ⊃ the per-attempt timeout. No call takes longer than its total budget
-/// plus the time an attempt needs to notice cancellation.
+/// plus the time an attempt needs to notice cancellation, nor, inside a request, past that
+/// request's deadline (``RequestDeadline``).
 public final class ResiliencePolicy: Sendable {
     public let provider: String
     public let settings: ResilienceSettings
@@ -25,7 +26,9 @@ public final class ResiliencePolicy: Sendable {
     /// transport error) counts as retryable and against the breaker.
     public func execute<Value: Sendable>(_ attempt: @escaping @Sendable (Int) async throws -> Value) async throws -> Value {
         let start = ContinuousClock.now
-        let deadline = start + settings.totalBudget
+        // Within a request, no attempt or backoff outlasts the time its caller has left.
+        let budgetEnd = start + settings.totalBudget
+        let deadline = RequestDeadline.current.map { min($0, budgetEnd) } ?? budgetEnd
         defer { metrics.latency(ContinuousClock.now - start) }
         retryBudget.recordCall()
         var lastFailure: ProviderFailure?
