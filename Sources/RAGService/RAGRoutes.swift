@@ -141,10 +141,9 @@ struct RAGRoutes: Sendable {
     func documents(_ request: Request, _ context: ServiceRequestContext) async throws -> DocumentPage {
         var query = ListQuery(request)
         let limit = query.limit(default: 50, max: 200)
-        // The cursor is the `seq` of the last document of the previous page.
-        let cursor = query.value("cursor", message: "is not a cursor this service issued") { Int64($0) }
+        let cursor = query.sequenceCursor()
         try query.validated()
         let documents = try await store.documents(collection: query.string("collection"), limit: limit, before: cursor)
-        return DocumentPage(documents: documents, nextCursor: documents.count == limit ? documents.last.map { String($0.seq) } : nil)
+        return DocumentPage(documents: documents, nextCursor: ListQuery.nextSequenceCursor(of: documents, limit: limit, sequence: \.seq))
     }
 }

@@ -137,15 +137,17 @@ struct SpeechToText: Sendable {
 
 /// The options of a transcription read from form or query fields, each bad value named.
 extension TranscriptionOptions {
+    /// Why `language` is not a language code, as a problem on `field`; nil when it is one.
+    static func languageProblem(_ language: String, field: String = "language") -> FieldError? {
+        (2...3).contains(language.count) && language.allSatisfy({ $0.isASCII && $0.isLetter })
+            ? nil : FieldError(field: field, message: "must be an ISO 639-1 code such as \"en\"")
+    }
+
     init(upload: AudioUpload, languageField: String = "language") throws(ValidationError) {
         var problems: [FieldError] = []
         var options = TranscriptionOptions()
         if let language = upload.field(languageField), !language.isEmpty {
-            if language.count >= 2, language.count <= 3, language.allSatisfy({ $0.isASCII && $0.isLetter }) {
-                options.language = language.lowercased()
-            } else {
-                problems.append(FieldError(field: languageField, message: "must be an ISO 639-1 code such as \"en\""))
-            }
+            if let problem = Self.languageProblem(language, field: languageField) { problems.append(problem) } else { options.language = language.lowercased() }
         }
         if let prompt = upload.field("prompt"), !prompt.isEmpty {
             if prompt.count <= 1000 { options.prompt = prompt } else { problems.append(FieldError(field: "prompt", message: "must be at most 1000 characters")) }

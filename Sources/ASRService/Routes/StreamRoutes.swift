@@ -101,15 +101,14 @@ struct StreamRoutes {
                     }
                     let live = try await started()
                     try await send(try await live.finish())
-                    let segments = live.finalSegments.compactMap { event -> AnyJSON? in
+                    let finals = live.finalSegments.compactMap { event -> (text: String, start: Double, end: Double)? in
                         guard case .final(let text, let start, let end) = event else { return nil }
-                        return .object(["text": .string(text), "start": .number(start), "end": .number(end)])
+                        return (text, start, end)
                     }
-                    let text = live.finalSegments.compactMap { event -> String? in
-                        if case .final(let text, _, _) = event { return text }
-                        return nil
-                    }.joined(separator: " ")
-                    try await send(["type": .string("summary"), "text": .string(text), "duration_seconds": .number(live.duration), "segments": .array(segments)])
+                    try await send([
+                        "type": .string("summary"), "text": .string(finals.map(\.text).joined(separator: " ")), "duration_seconds": .number(live.duration),
+                        "segments": .array(finals.map { .object(["text": .string($0.text), "start": .number($0.start), "end": .number($0.end)]) }),
+                    ])
                     try await outbound.close(.normalClosure, reason: nil)
                 } catch let error as SpeechStreamTooLong {
                     try await send(["type": .string("error"), "message": .string("The stream passed \(Int(error.limit)) s of audio (ASR_STREAM_MAX_SECONDS).")])
@@ -143,9 +142,7 @@ struct StreamRoutes {
     static func validated(sampleRate: Int, language: String?) throws -> (Int, TranscriptionOptions) {
         var problems: [FieldError] = []
         if !sampleRates.contains(sampleRate) { problems.append(FieldError(field: "sample_rate", message: "must be \(sampleRates.lowerBound) to \(sampleRates.upperBound) Hz")) }
-        if let language, !(2...3).contains(language.count) || !language.allSatisfy({ $0.isASCII && $0.isLetter }) {
-            problems.append(FieldError(field: "language", message: "must be an ISO 639-1 code such as \"en\""))
-        }
+        if let language, let problem = TranscriptionOptions.languageProblem(language) { problems.append(problem) }
         guard problems.isEmpty else { throw ValidationError(fields: problems, detail: "The stream's parameters are not valid.") }
         return (sampleRate, TranscriptionOptions(language: language?.lowercased()))
     }

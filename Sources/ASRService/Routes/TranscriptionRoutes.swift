@@ -38,11 +38,10 @@ struct TranscriptionRoutes {
             let store = TranscriptStore(database: try environment.requireDatabase())
             var query = ListQuery(request)
             let limit = query.limit(default: 50, max: 200)
-            // The cursor is the `seq` of the last transcript of the previous page.
-            let cursor = query.value("cursor", message: "is not a cursor this service issued") { Int64($0) }
+            let cursor = query.sequenceCursor()
             try query.validated()
             let transcripts = try await store.transcripts(limit: limit, before: cursor)
-            return TranscriptPage(transcripts: transcripts, nextCursor: transcripts.count == limit ? transcripts.last.map { String($0.seq) } : nil)
+            return TranscriptPage(transcripts: transcripts, nextCursor: ListQuery.nextSequenceCursor(of: transcripts, limit: limit, sequence: \.seq))
         }
     }
 }

@@ -103,10 +103,10 @@ struct ConversationRoutes: Sendable {
     func list(_ request: Request, _ context: ServiceRequestContext) async throws -> ConversationPage {
         var query = ListQuery(request)
         let limit = query.limit(default: 50, max: 200)
-        let cursor = query.value("cursor", message: "is not a cursor this service issued") { Int64($0) }
+        let cursor = query.sequenceCursor()
         try query.validated()
         let page = try await conversations.conversations(limit: limit, before: cursor)
-        return ConversationPage(conversations: page, nextCursor: page.count == limit ? page.last.map { String($0.seq) } : nil)
+        return ConversationPage(conversations: page, nextCursor: ListQuery.nextSequenceCursor(of: page, limit: limit, sequence: \.seq))
     }
 
     struct ConversationWithMessages: ResponseEncodable {
@@ -131,11 +131,11 @@ struct ConversationRoutes: Sendable {
         let id = try Self.id(context)
         var query = ListQuery(request)
         let limit = query.limit(default: 100, max: 500)
-        let cursor = query.value("cursor", message: "is not a cursor this service issued") { Int64($0) }
+        let cursor = query.sequenceCursor()
         try query.validated()
         guard let conversation = try await conversations.conversation(id) else { throw HTTPError(.notFound, message: "No such conversation.") }
         let messages = try await conversations.messages(id, limit: limit, after: cursor)
-        return ConversationWithMessages(conversation: conversation, messages: messages, nextCursor: messages.count == limit ? messages.last.map { String($0.seq) } : nil)
+        return ConversationWithMessages(conversation: conversation, messages: messages, nextCursor: ListQuery.nextSequenceCursor(of: messages, limit: limit, sequence: \.seq))
     }
 
     struct Turn: Decodable {

@@ -34,6 +34,18 @@ public struct ListQuery {
         return value
     }
 
+    /// `cursor` as the sequence number of the last row of the previous page (a table's
+    /// `seq` column), the cursor that ``nextSequenceCursor(of:limit:sequence:)`` issues.
+    public mutating func sequenceCursor() -> Int64? {
+        value("cursor", message: "is not a cursor this service issued") { Int64($0) }
+    }
+
+    /// The cursor of the page after `page`: the sequence number of its last row, or nil when
+    /// the page was not full (there is no next one).
+    public static func nextSequenceCursor<Row>(of page: [Row], limit: Int, sequence: (Row) -> Int64) -> String? {
+        page.count == limit ? page.last.map { String(sequence($0)) } : nil
+    }
+
     /// Throws the 422 for every problem found so far.
     public func validated() throws(ValidationError) {
         guard problems.isEmpty else { throw ValidationError(fields: problems, detail: "The query is not valid.") }
