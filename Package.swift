@@ -158,7 +158,7 @@ let package = Package(
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
             // Data the tests read from their own folder.
-            exclude: ["HeldOut"]
+            exclude: ["HeldOut", "Contract"]
         ),
     ]
         + services.flatMap { service -> [Target] in

@@ -28,43 +28,60 @@ struct IngestionRoutes {
         }
 
         routes.post(
-            "/v1/documents", summary: "Stores a document (JSON {title, text, collection?, metadata?} or multipart with a file) and queues it for indexing.",
-            responses: [.accepted: "Stored and queued: {item_id, job_id, status}.", .unsupportedMediaType: "Not text/plain, text/markdown, text/html or application/pdf, or the bytes do not match.", .unprocessableContent: "Invalid fields."],
+            "/v1/documents", summary: "Stores a document (JSON, or multipart with a file part) and queues it for indexing.",
+            body: .json(NewDocument.self).or(.multipart(files: ["file"], fields: ["title": .string, "collection": .string], required: ["file"])),
+            responses: [
+                .accepted: UploadAccepted.spec("Stored and queued for indexing."),
+                .unsupportedMediaType: "Not text/plain, text/markdown, text/html or application/pdf, or the bytes do not match.",
+            ],
             idempotent: true, handler: using { try await $0.postDocument($1, $2) }
         )
         routes.post(
             "/v1/audio", summary: "Stores a WAV (PCM) upload, as audio/wav or multipart, and queues it for transcription.",
-            responses: [.accepted: "Stored and queued.", .unsupportedMediaType: "Not a WAV file.", .unprocessableContent: "A WAV file without a usable PCM stream.", .contentTooLarge: "Over MAX_AUDIO_BYTES."],
+            body: .bytes(["audio/wav"]).or(.multipart(files: ["file"], fields: ["title": .string], required: ["file"])),
+            responses: [.accepted: UploadAccepted.spec("Stored and queued for transcription."), .unsupportedMediaType: "Not a WAV file.", .unprocessableContent: "A WAV file without a usable PCM stream."],
             bodyLimit: maxAudioBytes, idempotent: true, handler: using { try await $0.postAudio($1, $2) }
         )
         routes.post(
-            "/v1/events", summary: "Records an event {type, source, occurred_at (RFC 3339), payload (object)}.",
-            responses: [.accepted: "Recorded: {event_id}.", .unprocessableContent: "Invalid fields."],
+            "/v1/events", summary: "Records an event.", body: .json(NewEvent.self),
+            responses: [.accepted: .json(EventRecorded.self, "Recorded.")],
             idempotent: true, handler: using { try await $0.postEvent($1, $2) }
         )
         routes.get(
-            "/v1/events", summary: "Pages events in time order: ?type=&since=&limit=&cursor=.",
-            responses: [.ok: "{events, next_cursor}.", .unprocessableContent: "Invalid query."], handler: using { try await $0.listEvents($1, $2) }
+            "/v1/events", summary: "Pages events in time order.", query: [Self.eventType, Self.since, Self.limit, Self.cursor],
+            responses: [.ok: .json(EventPage.self, "A page of events; next_cursor is absent on the last.")], handler: using { try await $0.listEvents($1, $2) }
         )
-        routes.get("/v1/items/{id}", summary: "An item's metadata.", responses: [.ok: "The item.", .notFound: "No such item."], handler: using { try await $0.item($1, $2) })
-        routes.get("/v1/items/{id}/content", summary: "An item's original bytes, with their type.", responses: [.ok: "The content.", .notFound: "No such item."], handler: using { try await $0.content($1, $2) })
-        routes.get("/v1/jobs/{id}", summary: "A job and where it stands.", responses: [.ok: "The job.", .notFound: "No such job."], handler: using { try await $0.job($1, $2) })
+        routes.get("/v1/items/{id}", summary: "An item's metadata.", responses: [.ok: .json(ItemMetadata.self, "The item."), .notFound: "No such item."], handler: using { try await $0.item($1, $2) })
+        routes.get(
+            "/v1/items/{id}/content", summary: "An item's original bytes, with their type.",
+            responses: [.ok: .bytes(IngestionRoutes.storedMediaTypes, "The content, as an attachment."), .notFound: "No such item."], handler: using { try await $0.content($1, $2) }
+        )
+        routes.get("/v1/jobs/{id}", summary: "A job and where it stands.", responses: [.ok: .json(JobView.self, "The job."), .notFound: "No such job."], handler: using { try await $0.job($1, $2) })
         routes.get(
             "/v1/jobs/{id}/events", summary: "Server-Sent Events of a job's status changes; Last-Event-ID resumes; ends after done or dead.",
-            responses: [.ok: "text/event-stream.", .notFound: "No such job."], rateLimit: "30/minute", handler: using { try await $0.jobEvents($1, $2) }
+            responses: [.ok: .eventStream("`status` events: {job_id, status, attempt, error?, result?}."), .notFound: "No such job."], rateLimit: "30/minute",
+            handler: using { try await $0.jobEvents($1, $2) }
         )
     }
 
+    /// What `/v1/items/{id}/content` can answer with: the types uploads are stored as.
+    static let storedMediaTypes = ["text/plain", "text/markdown", "text/html", "application/pdf", "audio/wav"]
+
     // MARK: uploads
 
-    struct DocumentJSON: Decodable {
+    /// A document sent as JSON.
+    struct NewDocument: APIModel {
         let title: String
         let text: String
         let collection: String?
         let metadata: AnyJSON?
+
+        static var fieldConstraints: [String: FieldConstraint] {
+            ["title": .length(1...500).pattern(#"\S"#), "text": .length(1...Int(Int32.max)), "collection": .length(1...200), "metadata": .kind(.object)]
+        }
     }
 
-    func postDocument(_ request: Request, _ context: ServiceRequestContext) async throws -> JSONResponse<[String: String]> {
+    func postDocument(_ request: Request, _ context: ServiceRequestContext) async throws -> JSONResponse<UploadAccepted> {
         let contentType = request.headers[.contentType]
         let body = Array(try await request.body.collect(upTo: context.maxUploadSize).readableBytesView)
         let item: IngestionStore.NewItem
@@ -75,9 +92,7 @@ struct IngestionRoutes {
             let title = form.part(named: "title")?.text ?? file.filename ?? "untitled"
             item = .init(kind: "document", title: try Self.checkedTitle(title), collection: form.part(named: "collection")?.text, contentType: mediaType, content: file.body, metadataJSON: "{}")
         } else if ContentInspector.mediaType(contentType) == "application/json" {
-            let document = try request.decodeJSON(as: DocumentJSON.self, bodyBytes: body)
-            guard !document.text.isEmpty else { throw ValidationError(field: "text", message: "must not be empty") }
-            if let metadata = document.metadata, !metadata.isObject { throw ValidationError(field: "metadata", message: "must be an object") }
+            let document = try request.decodeJSON(as: NewDocument.self, bodyBytes: body)
             let metadata = try document.metadata.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) } ?? "{}"
             item = .init(kind: "document", title: try Self.checkedTitle(document.title), collection: document.collection, contentType: "text/plain", content: Array(document.text.utf8), metadataJSON: metadata)
         } else {
@@ -86,7 +101,7 @@ struct IngestionRoutes {
         return try await store(item, jobKind: "rag.index", stream: IngestionService.ragIndexStream)
     }
 
-    func postAudio(_ request: Request, _ context: ServiceRequestContext) async throws -> JSONResponse<[String: String]> {
+    func postAudio(_ request: Request, _ context: ServiceRequestContext) async throws -> JSONResponse<UploadAccepted> {
         let contentType = request.headers[.contentType]
         let body = Array(try await request.body.collect(upTo: context.maxUploadSize).readableBytesView)
         var audio = body
@@ -111,7 +126,7 @@ struct IngestionRoutes {
         return try await store(.init(kind: "audio", title: title, collection: nil, contentType: "audio/wav", content: audio, metadataJSON: metadata), jobKind: "asr", stream: IngestionService.asrStream)
     }
 
-    private func store(_ item: IngestionStore.NewItem, jobKind: String, stream: String) async throws -> JSONResponse<[String: String]> {
+    private func store(_ item: IngestionStore.NewItem, jobKind: String, stream: String) async throws -> JSONResponse<UploadAccepted> {
         let (itemID, jobID) = try await store.insert(item, jobKind: jobKind, stream: stream)
         do {
             try await relay?.enqueue(jobID)
@@ -119,7 +134,7 @@ struct IngestionRoutes {
             // Stored all the same: the relay's sweep enqueues it once Redis answers.
             logger.warning("job stored but not yet enqueued", metadata: ["job_id": "\(jobID.lowercased)", "error": "\(error)"])
         }
-        return accepted(itemID: itemID, jobID: jobID)
+        return UploadAccepted.response(itemID: itemID, jobID: jobID)
     }
 
     static func checkedDocumentType(_ mediaType: String?, bytes: [UInt8]) throws -> String {
@@ -138,7 +153,8 @@ struct IngestionRoutes {
 
     // MARK: events
 
-    struct EventJSON: Decodable {
+    /// An event as a client sends it.
+    struct NewEvent: APIModel {
         let type: String
         let source: String
         let occurredAt: String
@@ -148,38 +164,33 @@ struct IngestionRoutes {
             case type, source, payload
             case occurredAt = "occurred_at"
         }
-    }
 
-    func postEvent(_ request: Request, _ context: ServiceRequestContext) async throws -> JSONResponse<[String: String]> {
-        let event = try await request.decodeJSON(as: EventJSON.self, context: context)
-        var problems: [FieldError] = []
-        if !(1...200).contains(event.type.count) { problems.append(FieldError(field: "type", message: "must be 1 to 200 characters")) }
-        if !(1...200).contains(event.source.count) { problems.append(FieldError(field: "source", message: "must be 1 to 200 characters")) }
-        let occurredAt = RFC3339.date(from: event.occurredAt)
-        if occurredAt == nil { problems.append(FieldError(field: "occurred_at", message: "must be an RFC 3339 date-time such as 2026-01-02T03:04:05Z")) }
-        if !event.payload.isObject { problems.append(FieldError(field: "payload", message: "must be an object")) }
-        guard problems.isEmpty, let occurredAt else { throw ValidationError(fields: problems, detail: "The event is not valid.") }
-        let id = try await store.insert(.init(type: event.type, source: event.source, occurredAt: occurredAt, payloadJSON: String(decoding: try JSONEncoder().encode(event.payload), as: UTF8.self)))
-        return JSONResponse(["event_id": id.lowercased], status: .accepted)
-    }
-
-    struct EventPage: ResponseEncodable {
-        let events: [EventView]
-        let nextCursor: String?
-
-        enum CodingKeys: String, CodingKey {
-            case events
-            case nextCursor = "next_cursor"
+        static var fieldConstraints: [String: FieldConstraint] {
+            ["type": .length(1...200), "source": .length(1...200), "occurred_at": .format("date-time"), "payload": .kind(.object)]
         }
     }
 
+    func postEvent(_ request: Request, _ context: ServiceRequestContext) async throws -> JSONResponse<EventRecorded> {
+        let event = try await request.decodeJSON(as: NewEvent.self, context: context)
+        guard let occurredAt = RFC3339.date(from: event.occurredAt) else { throw ValidationError(field: "occurred_at", message: "must be an RFC 3339 date-time") }
+        let id = try await store.insert(.init(type: event.type, source: event.source, occurredAt: occurredAt, payloadJSON: String(decoding: try JSONEncoder().encode(event.payload), as: UTF8.self)))
+        return JSONResponse(EventRecorded(eventID: id.lowercased), status: .accepted)
+    }
+
+    static let eventType = QueryParameter<String>.string("type", length: 1...200)
+    static let since = QueryParameter<Date>.dateTime("since")
+    static let limit = QueryParameter<Int>.limit(max: 500).describing("Events per page; 50 when absent.")
+    static let cursor = QueryParameter<EventCursor>("cursor", schema: .pattern(EventCursor.pattern), message: "is not a cursor this service issued", parse: EventCursor.init(token:))
+        .describing("next_cursor of the previous page.")
+
     func listEvents(_ request: Request, _ context: ServiceRequestContext) async throws -> EventPage {
         var query = ListQuery(request)
-        let limit = query.limit(default: 50, max: 500)
-        let since = query.value("since", message: "must be an RFC 3339 date-time", RFC3339.date(from:))
-        let cursor = query.value("cursor", message: "is not a cursor this service issued", EventCursor.init(token:))
+        let type = query.value(Self.eventType)
+        let limit = query.value(Self.limit) ?? 50
+        let since = query.value(Self.since)
+        let cursor = query.value(Self.cursor)
         try query.validated()
-        let events = try await store.events(type: query.string("type"), since: since, after: cursor, limit: limit)
+        let events = try await store.events(type: type, since: since, after: cursor, limit: limit)
         let next = events.count == limit ? events.last.flatMap { last in UUID(uuidString: last.id).map { EventCursor(occurredAt: last.occurredAt, id: $0).token } } : nil
         return EventPage(events: events, nextCursor: next)
     }
@@ -243,14 +254,5 @@ struct UnsupportedMediaType: HTTPResponseError {
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         try HTTPError(.unsupportedMediaType, message: detail).response(from: request, context: context)
-    }
-}
-
-/// RFC 3339 date-times, with or without fractional seconds.
-enum RFC3339 {
-    static func date(from text: String) -> Date? {
-        (try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted)))
-            ?? (try? Date(text, strategy: .iso8601))
-            ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
     }
 }

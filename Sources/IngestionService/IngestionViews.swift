@@ -3,8 +3,20 @@ import Hummingbird
 import ServiceKit
 
 /// JSON stored as text and sent on as it is, without re-encoding.
-struct JSONText: Encodable, Sendable {
+struct JSONText: Codable, Sendable, JSONSchemaRepresentable {
     let raw: String
+
+    static var jsonSchema: JSONSchema { .any }
+    static var schemaPlaceholder: JSONText { JSONText(raw: "null") }
+
+    init(raw: String) {
+        self.raw = raw
+    }
+
+    init(from decoder: any Decoder) throws {
+        let value = try AnyJSON(from: decoder)
+        raw = String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+    }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
@@ -18,7 +30,7 @@ struct JSONText: Encodable, Sendable {
     }
 }
 
-struct ItemMetadata: ResponseEncodable {
+struct ItemMetadata: APIModel, ResponseEncodable {
     let id: String
     let kind: String
     let title: String?
@@ -34,9 +46,13 @@ struct ItemMetadata: ResponseEncodable {
         case sizeBytes = "size_bytes"
         case createdAt = "created_at"
     }
+
+    static var fieldConstraints: [String: FieldConstraint] {
+        ["id": .format("uuid"), "kind": .oneOf(["document", "audio"]), "metadata": .kind(.object)]
+    }
 }
 
-struct JobView: ResponseEncodable {
+struct JobView: APIModel, ResponseEncodable {
     let id: String
     let kind: String
     let itemID: String
@@ -53,9 +69,13 @@ struct JobView: ResponseEncodable {
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
+
+    static var fieldConstraints: [String: FieldConstraint] {
+        ["id": .format("uuid"), "item_id": .format("uuid"), "status": .oneOf(JobStatus.allCases.map(\.rawValue))]
+    }
 }
 
-struct EventView: Encodable, Sendable {
+struct EventView: APIModel {
     let id: String
     let type: String
     let source: String
@@ -68,15 +88,21 @@ struct EventView: Encodable, Sendable {
         case occurredAt = "occurred_at"
         case receivedAt = "received_at"
     }
+
+    static var fieldConstraints: [String: FieldConstraint] { ["id": .format("uuid"), "payload": .kind(.object)] }
 }
 
 /// Where the next page of events starts: after this event in (occurred_at, id) order.
+/// Written `<microseconds since 1970>_<event id>`, a form the document's pattern states
+/// exactly, so every string matching it is a cursor this service reads.
 struct EventCursor: Sendable {
     let occurredAt: Date
     let id: UUID
 
+    static let pattern = "^-?[0-9]{1,18}_[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
     var token: String {
-        Data("\(occurredAt.timeIntervalSince1970)|\(id.uuidString)".utf8).base64EncodedString()
+        "\(Int64((occurredAt.timeIntervalSince1970 * 1_000_000).rounded()))_\(id.lowercased)"
     }
 
     init(occurredAt: Date, id: UUID) {
@@ -85,22 +111,70 @@ struct EventCursor: Sendable {
     }
 
     init?(token: String) {
-        guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8) else { return nil }
-        let parts = text.split(separator: "|")
-        guard parts.count == 2, let seconds = Double(parts[0]), Self.representable.contains(seconds), let id = UUID(uuidString: String(parts[1])) else { return nil }
-        self.init(occurredAt: Date(timeIntervalSince1970: seconds), id: id)
+        guard (try? Regex(Self.pattern).wholeMatch(in: token)) != nil else { return nil }
+        let parts = token.split(separator: "_")
+        guard parts.count == 2, let micros = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
+        // Outside what PostgreSQL can compare with, a cursor is before or after every event.
+        self.init(occurredAt: Date(timeIntervalSince1970: Double(micros.clamped(to: Self.representable)) / 1_000_000), id: id)
     }
 
-    /// Years 0001 to 9999, the times RFC 3339 can write. NaN, infinities and times like
-    /// `1e300` cannot be sent to PostgreSQL (its driver converts them to whole microseconds).
-    static let representable: ClosedRange<Double> = -62_135_596_800...253_402_300_799
+    /// Years 0001 to 9999 in microseconds, the times RFC 3339 can write and PostgreSQL's
+    /// driver converts.
+    static let representable: ClosedRange<Int64> = -62_135_596_800_000_000...253_402_300_799_999_999
 }
 
-/// The answer to an upload: 202 `{item_id, job_id, status}`, with the job's URL.
-func accepted(itemID: UUID, jobID: UUID) -> JSONResponse<[String: String]> {
-    JSONResponse(
-        ["item_id": itemID.lowercased, "job_id": jobID.lowercased, "status": "queued"],
-        status: .accepted,
-        headers: [.location: "/v1/jobs/\(jobID.lowercased)"]
-    )
+extension Comparable {
+    fileprivate func clamped(to range: ClosedRange<Self>) -> Self {
+        min(max(self, range.lowerBound), range.upperBound)
+    }
+}
+
+/// The answer to an upload: the stored item and the job that processes it.
+struct UploadAccepted: APIModel {
+    let itemID: String
+    let jobID: String
+    let status: String
+
+    enum CodingKeys: String, CodingKey {
+        case status
+        case itemID = "item_id"
+        case jobID = "job_id"
+    }
+
+    static var fieldConstraints: [String: FieldConstraint] { ["item_id": .format("uuid"), "job_id": .format("uuid"), "status": .oneOf(["queued"])] }
+
+    static func spec(_ description: String) -> ResponseSpec {
+        .json(UploadAccepted.self, description).header("Location", "The job's URL.")
+    }
+
+    /// 202 with the job's URL.
+    static func response(itemID: UUID, jobID: UUID) -> JSONResponse<UploadAccepted> {
+        JSONResponse(
+            UploadAccepted(itemID: itemID.lowercased, jobID: jobID.lowercased, status: "queued"),
+            status: .accepted,
+            headers: [.location: "/v1/jobs/\(jobID.lowercased)"]
+        )
+    }
+}
+
+/// The answer to a recorded event.
+struct EventRecorded: APIModel {
+    let eventID: String
+
+    enum CodingKeys: String, CodingKey {
+        case eventID = "event_id"
+    }
+
+    static var fieldConstraints: [String: FieldConstraint] { ["event_id": .format("uuid")] }
+}
+
+/// A page of events in time order.
+struct EventPage: APIModel, ResponseEncodable {
+    let events: [EventView]
+    let nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case events
+        case nextCursor = "next_cursor"
+    }
 }

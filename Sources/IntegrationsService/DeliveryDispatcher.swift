@@ -110,6 +110,7 @@ final class ProviderRegistry: Sendable {
     let entries: [Entry]
 
     init(providers: [any Provider], config: Config, metrics: ServiceMetrics) throws {
+        precondition(providers.map(\.name) == IntegrationsRoutes.DeliveryRequest.providers, "the request schema must list exactly the providers")
         entries = try providers.map { provider in
             Entry(provider: provider, policy: ResiliencePolicy(provider: provider.name, settings: try ResilienceSettings(provider: provider.name, config: config), metrics: metrics))
         }

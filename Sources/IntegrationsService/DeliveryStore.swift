@@ -89,7 +89,8 @@ struct DeliveryStore: Sendable {
     }
 }
 
-struct DeliveryView: Codable, Sendable {
+/// A delivery as clients read it.
+struct DeliveryView: APIModel {
     let id: String
     let provider: String
     let target: String
@@ -109,4 +110,8 @@ struct DeliveryView: Codable, Sendable {
         case updatedAt = "updated_at"
         case deliveredAt = "delivered_at"
     }
+
+    static let statuses = ["queued", "sending", "delivered", "failed", "dead"]
+
+    static var fieldConstraints: [String: FieldConstraint] { ["id": .format("uuid"), "status": .oneOf(statuses)] }
 }

@@ -132,6 +132,10 @@ import Testing
 
             #expect(try await service.send(.GET, "/v1/items/1", headers: [("Authorization", "Bearer s3cret-key")]).status == 200)
             #expect(try await service.send(.GET, "/v1/items/1", headers: [("X-API-Key", "s3cret-key")]).status == 200)
+            // A wrong key is refused even beside the right one.
+            #expect(try await service.send(.GET, "/v1/items/1", headers: [("X-API-Key", "s3cret-key"), ("Authorization", "Bearer wrong")]).status == 401)
+            #expect(try await service.send(.GET, "/v1/items/1", headers: [("X-API-Key", "wrong"), ("Authorization", "Bearer s3cret-key")]).status == 401)
+            #expect(try await service.send(.GET, "/v1/items/1", headers: [("X-API-Key", "s3cret-key"), ("Authorization", "Basic czNjcmV0LWtleQ==")]).status == 401)
 
             for open in ["/health", "/metrics"] {
                 #expect(try await service.send(.GET, open).status == 200, "\(open)")
@@ -192,7 +196,8 @@ import Testing
             #expect(missingRoute.status == 404)
             #expect(missingRoute.header("Content-Type") == "application/problem+json")
             let wrongMethod = try await service.send(.DELETE, "/v1/items/3")
-            #expect(wrongMethod.status == 404)
+            #expect(wrongMethod.status == 405)
+            #expect(wrongMethod.header("Allow") == "GET")
 
             let metrics = try await service.send(.GET, "/metrics").body
             #expect(metrics.contains("fixture_http_errors_total{type=\"validation\"} 4"))

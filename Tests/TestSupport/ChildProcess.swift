@@ -79,9 +79,9 @@ public final class ChildProcess: Sendable {
 
 /// Runs a command to completion, failing with its output if it exits non-zero.
 @discardableResult
-public func runCommand(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> String {
+public func runCommand(_ executable: String, _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(60)) async throws -> String {
     let child = try ChildProcess(executable: executable, arguments: arguments, environment: environment)
-    guard let status = await child.waitForExit(timeout: .seconds(60)) else {
+    guard let status = await child.waitForExit(timeout: timeout) else {
         await child.stop()
         throw CommandFailure(command: ([executable] + arguments).joined(separator: " "), output: "timed out")
     }

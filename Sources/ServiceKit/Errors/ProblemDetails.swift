@@ -3,7 +3,7 @@ import Hummingbird
 import NIOCore
 
 /// An RFC 9457 problem document, the body of every error response.
-public struct ProblemDetails: Codable, Sendable, Equatable {
+public struct ProblemDetails: APIModel, Equatable {
     public var type: String
     public var title: String
     public var status: Int
@@ -23,6 +23,7 @@ public struct ProblemDetails: Codable, Sendable, Equatable {
     }
 
     public static let mediaType = "application/problem+json"
+    public static var schemaName: String { "Problem" }
 
     /// The response carrying this problem, with any extra headers (e.g. `Retry-After`).
     public func response(headers extra: HTTPFields = [:]) -> Response {

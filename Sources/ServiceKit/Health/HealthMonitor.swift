@@ -10,7 +10,7 @@ import PostgresNIO
 public actor HealthMonitor {
     /// The outcome of one probe.
     public struct ProbeResult: Sendable, Codable, Equatable {
-        public enum Status: String, Sendable, Codable { case up, down }
+        public enum Status: String, Sendable, Codable, SchemaEnumeration { case up, down }
         public var status: Status
         public var latencyMs: Double
         public var error: String?

@@ -102,5 +102,6 @@ public struct ServiceApplication {
             )
         )
         router.add(middleware: ProblemMiddleware(metrics: metrics))
+        router.add(middleware: UndeclaredMethodMiddleware(routes: routes.declarations.map(\.key)))
     }
 }

@@ -8,7 +8,7 @@ enum ObservabilityRoutes {
         routes.get(
             "/metrics",
             summary: "Prometheus metrics in the text exposition format.",
-            responses: [.ok: "The service's metrics."]
+            responses: [.ok: .bytes(["text/plain"], "The service's metrics.")]
         ) { _, _ in
             // Refreshes the dependency gauge (at most once a second) so a scrape never reads a stale one.
             _ = await environment.health.results()
@@ -25,7 +25,7 @@ enum ObservabilityRoutes {
         let environment = routes.environment
         let path = "/openapi.json"
         let summary = "This OpenAPI document."
-        let responses: [HTTPResponse.Status: String] = [.ok: "The service's OpenAPI 3.1 description."]
+        let responses: [HTTPResponse.Status: ResponseSpec] = [.ok: .json(AnyJSON.self, "The service's OpenAPI 3.1 description.")]
         let operations = routes.declarations.map(\.operation) + [OpenAPIOperation(key: RouteKey(.get, path), summary: summary, responses: responses)]
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

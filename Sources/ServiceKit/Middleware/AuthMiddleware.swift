@@ -31,18 +31,19 @@ public struct AuthMiddleware: RouterMiddleware {
             .response(headers: [.wwwAuthenticate: "Bearer"])
     }
 
+    /// Every key presented (`Authorization: Bearer` and `X-API-Key`) must be the right one: a
+    /// request that carries a wrong key is refused even if the other header is right.
     private func presentedKeyMatches(_ request: Request) -> Bool {
         var presented: [String] = []
         if let authorization = request.headers[.authorization] {
             let parts = authorization.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer" {
-                presented.append(parts[1].trimmingCharacters(in: .whitespaces))
-            }
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else { return false }
+            presented.append(parts[1].trimmingCharacters(in: .whitespaces))
         }
         if let key = request.headers[.apiKey] {
             presented.append(key)
         }
-        return presented.contains { Self.constantTimeEquals(Array($0.utf8), expectedKey) }
+        return !presented.isEmpty && presented.allSatisfy { Self.constantTimeEquals(Array($0.utf8), expectedKey) }
     }
 
     /// Compares without an early exit, so timing does not reveal how much of a guess was right.

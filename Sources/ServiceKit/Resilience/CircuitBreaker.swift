@@ -5,7 +5,7 @@ import NIOConcurrencyHelpers
 /// half-open and lets exactly one probe through, whose success closes it and whose failure
 /// opens it again.
 public final class CircuitBreaker: Sendable {
-    public enum State: String, Sendable, Equatable {
+    public enum State: String, Sendable, Equatable, CaseIterable {
         case closed, open
         case halfOpen = "half_open"
 

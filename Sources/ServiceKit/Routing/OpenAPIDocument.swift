@@ -1,7 +1,8 @@
-import Hummingbird
 import Foundation
+import Hummingbird
 
-/// The OpenAPI 3.1 description a service serves at `GET /openapi.json`, built from its route declarations.
+/// The OpenAPI 3.1 description a service serves at `GET /openapi.json`, built from its route
+/// declarations and the schemas of the types they name.
 struct OpenAPIDocument: Encodable {
     struct Info: Encodable {
         let title: String
@@ -10,7 +11,7 @@ struct OpenAPIDocument: Encodable {
 
     struct Components: Encodable {
         let securitySchemes: [String: SecurityScheme]
-        let schemas: [String: Schema]
+        let schemas: [String: JSONSchema]
     }
 
     struct SecurityScheme: Encodable {
@@ -28,8 +29,13 @@ struct OpenAPIDocument: Encodable {
     init(service: String, version: String, operations: [OpenAPIOperation]) {
         info = Info(title: service, version: version)
         var paths: [String: [String: OpenAPIOperation]] = [:]
+        var schemas = SchemaCatalog.entry(of: ProblemDetails.self).definitions
         for operation in operations {
             paths[operation.path, default: [:]][operation.method] = operation
+            schemas.merge(operation.definitions) { existing, other in
+                precondition(existing == other, "two different schemas share a name in \(service)'s document")
+                return existing
+            }
         }
         self.paths = paths
         components = Components(
@@ -37,7 +43,7 @@ struct OpenAPIDocument: Encodable {
                 "bearer": SecurityScheme(type: "http", scheme: "bearer", name: nil, in: nil),
                 "apiKey": SecurityScheme(type: "apiKey", scheme: nil, name: "X-API-Key", in: "header"),
             ],
-            schemas: ["Problem": .problem]
+            schemas: schemas
         )
     }
 }
@@ -48,16 +54,27 @@ struct OpenAPIOperation: Encodable {
         let name: String
         let `in`: String
         let required: Bool
-        let schema = Schema.string
+        let schema: JSONSchema
+    }
+
+    struct RequestBodyObject: Encodable {
+        let required: Bool
+        let content: [String: MediaType]
     }
 
     struct ResponseObject: Encodable {
         let description: String
         let content: [String: MediaType]?
+        let headers: [String: Header]?
+    }
+
+    struct Header: Encodable {
+        let description: String
+        let schema: JSONSchema
     }
 
     struct MediaType: Encodable {
-        let schema: Schema
+        let schema: JSONSchema
     }
 
     let path: String
@@ -65,15 +82,30 @@ struct OpenAPIOperation: Encodable {
     let operationId: String
     let summary: String
     let parameters: [Parameter]?
+    let requestBody: RequestBodyObject?
     let responses: [String: ResponseObject]
     /// Open paths (probes, metrics) declare no security; the rest accept either key style.
     let security: [[String: [String]]]
+    /// The named schemas this operation refers to, for `components/schemas`.
+    let definitions: [String: JSONSchema]
 
     enum CodingKeys: String, CodingKey {
-        case operationId, summary, parameters, responses, security
+        case operationId, summary, parameters, requestBody, responses, security
     }
 
-    init(key: RouteKey, summary: String, responses: [HTTPResponse.Status: String], idempotent: Bool = false) {
+    /// What `Idempotency-Key` may be: what ``IdempotencyMiddleware`` accepts.
+    static let idempotencyKey: JSONSchema = {
+        var schema = JSONSchema.string
+        schema.minLength = 1
+        schema.maxLength = 255
+        schema.pattern = "^[ -~]{1,255}$"
+        return schema
+    }()
+
+    init(
+        key: RouteKey, summary: String, responses declared: [HTTPResponse.Status: ResponseSpec], body: RequestBodySpec? = nil,
+        query: [any QueryParameterDeclaring] = [], idempotent: Bool = false
+    ) {
         path = key.template
         method = key.method.rawValue.lowercased()
         self.summary = summary
@@ -82,64 +114,51 @@ struct OpenAPIOperation: Encodable {
             return (segment.first == "{" ? "By" : "") + name.prefix(1).uppercased() + name.dropFirst()
         }.joined()
         let names = key.template.split(separator: "/").filter { $0.first == "{" }.map { String($0.dropFirst().dropLast()) }
-        var parameters = names.map { Parameter(name: $0, in: "path", required: true) }
-        var responses = responses
+        var parameters = names.map { Parameter(name: $0, in: "path", required: true, schema: .string) }
+        parameters += query.map { Parameter(name: $0.name, in: "query", required: false, schema: $0.schema) }
+        var responses = declared
+        func add(_ status: HTTPResponse.Status, _ description: ResponseSpec) {
+            responses[status] = responses[status] ?? description
+        }
         let isOpen = AuthMiddleware.openPaths.contains(key.template)
         if idempotent {
-            parameters.append(Parameter(name: "Idempotency-Key", in: "header", required: false))
-            responses[.conflict] = responses[.conflict] ?? "A request with this Idempotency-Key is still in progress."
-            responses[.unprocessableContent] = responses[.unprocessableContent] ?? "Invalid request, or an Idempotency-Key reused with a different request."
+            parameters.append(Parameter(name: "Idempotency-Key", in: "header", required: false, schema: Self.idempotencyKey))
+            add(.badRequest, "A malformed Idempotency-Key.")
+            add(.conflict, "A request with this Idempotency-Key is still in progress.")
+            add(.unprocessableContent, "Invalid request, or an Idempotency-Key reused with a different request.")
+        }
+        if body != nil {
+            add(.contentTooLarge, "Over the route's body limit.")
+            add(.unprocessableContent, "Invalid fields.")
+        }
+        if !query.isEmpty {
+            add(.unprocessableContent, "Invalid query.")
         }
         if !isOpen {
-            responses[.tooManyRequests] = responses[.tooManyRequests] ?? "Rate limit exceeded; see Retry-After."
+            add(.unauthorized, "No valid API key, when the service requires one.")
+            add(.tooManyRequests, "Rate limit exceeded; see Retry-After.")
         }
         self.parameters = parameters.isEmpty ? nil : parameters
+        var definitions: [String: JSONSchema] = [:]
+        func collect(_ contents: [MessageContent]) -> [String: MediaType] {
+            var media: [String: MediaType] = [:]
+            for content in contents {
+                media[content.mediaType] = MediaType(schema: content.schema)
+                definitions.merge(content.definitions) { existing, _ in existing }
+            }
+            return media
+        }
+        requestBody = body.map { RequestBodyObject(required: $0.required, content: collect($0.contents)) }
+        let problem = [ProblemDetails.mediaType: MediaType(schema: .reference(ProblemDetails.schemaName))]
         var documented: [String: ResponseObject] = [:]
-        for (status, description) in responses {
-            let content: [String: MediaType]? = status.code >= 400 ? [ProblemDetails.mediaType: MediaType(schema: .problemReference)] : nil
-            documented[String(status.code)] = ResponseObject(description: description, content: content)
+        for (status, response) in responses {
+            let content = status.code >= 400 ? problem : (response.contents.isEmpty ? nil : collect(response.contents))
+            let headers = response.headers.isEmpty ? nil : response.headers.mapValues { Header(description: $0, schema: .string) }
+            documented[String(status.code)] = ResponseObject(description: response.description, content: content, headers: headers)
         }
-        documented["default"] = ResponseObject(description: "An error, as RFC 9457 problem details.", content: [ProblemDetails.mediaType: MediaType(schema: .problemReference)])
+        documented["default"] = ResponseObject(description: "An error, as RFC 9457 problem details.", content: problem, headers: nil)
         self.responses = documented
+        self.definitions = definitions
         security = isOpen ? [] : [["bearer": []], ["apiKey": []]]
-    }
-}
-
-/// The small subset of JSON Schema the documents use.
-indirect enum Schema: Encodable, Sendable {
-    case string
-    case reference(String)
-    case object(properties: [String: Schema], required: [String])
-    case integer
-    case array(Schema)
-
-    static let problemReference = Schema.reference("#/components/schemas/Problem")
-    static let problem = Schema.object(
-        properties: [
-            "type": .string, "title": .string, "status": .integer, "detail": .string, "instance": .string,
-            "errors": .array(.object(properties: ["field": .string, "message": .string], required: ["field", "message"])),
-        ],
-        required: ["type", "title", "status"]
-    )
-
-    private enum CodingKeys: String, CodingKey {
-        case type, properties, required, items
-        case ref = "$ref"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        switch self {
-        case .string: try container.encode("string", forKey: .type)
-        case .integer: try container.encode("integer", forKey: .type)
-        case .reference(let target): try container.encode(target, forKey: .ref)
-        case .array(let items):
-            try container.encode("array", forKey: .type)
-            try container.encode(items, forKey: .items)
-        case .object(let properties, let required):
-            try container.encode("object", forKey: .type)
-            try container.encode(properties, forKey: .properties)
-            try container.encode(required, forKey: .required)
-        }
     }
 }

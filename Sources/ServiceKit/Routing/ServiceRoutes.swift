@@ -35,14 +35,17 @@ public final class ServiceRoutes {
     }
 
     /// Declares an endpoint. `path` uses `{name}` for parameters; `responses` maps each status
-    /// the endpoint answers to what it means; `bodyLimit` raises `MAX_REQUEST_BYTES` for this
-    /// route; `idempotent` makes `Idempotency-Key` replay its responses; `rateLimit` (such as
-    /// `"10/minute;100/hour"`) replaces `RATE_LIMIT_DEFAULT` for it.
+    /// the endpoint answers to what it means and carries (``ResponseSpec``); `body` is what it
+    /// accepts and `query` the parameters it reads; `bodyLimit` raises `MAX_REQUEST_BYTES` for
+    /// this route; `idempotent` makes `Idempotency-Key` replay its responses; `rateLimit` (such
+    /// as `"10/minute;100/hour"`) replaces `RATE_LIMIT_DEFAULT` for it.
     public func on<Output: ResponseGenerator>(
         _ method: HTTPRequest.Method,
         _ path: String,
         summary: String,
-        responses: [HTTPResponse.Status: String],
+        body: RequestBodySpec? = nil,
+        query: [any QueryParameterDeclaring] = [],
+        responses: [HTTPResponse.Status: ResponseSpec],
         bodyLimit: Int? = nil,
         idempotent: Bool = false,
         rateLimit: String? = nil,
@@ -59,7 +62,7 @@ public final class ServiceRoutes {
         declarations.append(
             Declaration(
                 key: key,
-                operation: OpenAPIOperation(key: key, summary: summary, responses: responses, idempotent: idempotent),
+                operation: OpenAPIOperation(key: key, summary: summary, responses: responses, body: body, query: query, idempotent: idempotent),
                 bodyLimit: bodyLimit,
                 idempotent: idempotent,
                 rateLimits: rateLimits,
@@ -70,16 +73,18 @@ public final class ServiceRoutes {
         )
     }
 
-    public func get<Output: ResponseGenerator>(_ path: String, summary: String, responses: [HTTPResponse.Status: String], handler: @escaping @Sendable (Request, ServiceRequestContext) async throws -> Output) {
-        on(.get, path, summary: summary, responses: responses, handler: handler)
+    public func get<Output: ResponseGenerator>(
+        _ path: String, summary: String, query: [any QueryParameterDeclaring] = [], responses: [HTTPResponse.Status: ResponseSpec], rateLimit: String? = nil,
+        handler: @escaping @Sendable (Request, ServiceRequestContext) async throws -> Output
+    ) {
+        on(.get, path, summary: summary, query: query, responses: responses, rateLimit: rateLimit, handler: handler)
     }
 
-    public func get<Output: ResponseGenerator>(_ path: String, summary: String, responses: [HTTPResponse.Status: String], rateLimit: String?, handler: @escaping @Sendable (Request, ServiceRequestContext) async throws -> Output) {
-        on(.get, path, summary: summary, responses: responses, rateLimit: rateLimit, handler: handler)
-    }
-
-    public func post<Output: ResponseGenerator>(_ path: String, summary: String, responses: [HTTPResponse.Status: String], bodyLimit: Int? = nil, idempotent: Bool = false, rateLimit: String? = nil, handler: @escaping @Sendable (Request, ServiceRequestContext) async throws -> Output) {
-        on(.post, path, summary: summary, responses: responses, bodyLimit: bodyLimit, idempotent: idempotent, rateLimit: rateLimit, handler: handler)
+    public func post<Output: ResponseGenerator>(
+        _ path: String, summary: String, body: RequestBodySpec? = nil, responses: [HTTPResponse.Status: ResponseSpec], bodyLimit: Int? = nil, idempotent: Bool = false,
+        rateLimit: String? = nil, handler: @escaping @Sendable (Request, ServiceRequestContext) async throws -> Output
+    ) {
+        on(.post, path, summary: summary, body: body, responses: responses, bodyLimit: bodyLimit, idempotent: idempotent, rateLimit: rateLimit, handler: handler)
     }
 
     /// Declares a WebSocket endpoint at `GET path`. An upgrade request passes the same middleware
@@ -89,7 +94,7 @@ public final class ServiceRoutes {
     public func webSocket(
         _ path: String,
         summary: String,
-        responses: [HTTPResponse.Status: String],
+        responses: [HTTPResponse.Status: ResponseSpec],
         admit: @escaping @Sendable (Request, ServiceRequestContext) async throws -> Void,
         session: @escaping WebSocketDataHandler<WebSocketRouterContext<ServiceRequestContext>>
     ) {

@@ -1,5 +1,5 @@
 /// Any JSON value, for payloads that services store or pass on without a schema of their own.
-public indirect enum AnyJSON: Codable, Sendable, Equatable {
+public indirect enum AnyJSON: Codable, Sendable, Equatable, JSONSchemaRepresentable {
     case null, bool(Bool), number(Double), string(String), array([AnyJSON]), object([String: AnyJSON])
 
     public init(from decoder: any Decoder) throws {
@@ -25,6 +25,12 @@ public indirect enum AnyJSON: Codable, Sendable, Equatable {
         case .object(let value): try container.encode(value)
         }
     }
+
+    /// Any JSON. Free-form, so client generators can type it; ``SchemaValidator`` still refuses
+    /// U+0000 in it, which PostgreSQL cannot store (a schema saying so would have to recurse,
+    /// and generators do not read recursive schemas).
+    public static var jsonSchema: JSONSchema { .any }
+    public static var schemaPlaceholder: AnyJSON { .null }
 
     public var isObject: Bool {
         if case .object = self { return true }
