@@ -157,8 +157,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
-            // Data the tests read from their own folder.
-            exclude: ["HeldOut"]
+            // Data the tests read from their own folder, and the browser script APIExplorerTests runs.
+            exclude: ["HeldOut", "Browser"]
         ),
     ]
         + services.flatMap { service -> [Target] in
