@@ -157,8 +157,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
-            // Data the tests read from their own folder.
-            exclude: ["HeldOut", "Contract"]
+            // Data the tests read from their own folder, and the scripts ContractTests and APIExplorerTests run.
+            exclude: ["HeldOut", "Contract", "Browser"]
         ),
     ]
         + services.flatMap { service -> [Target] in

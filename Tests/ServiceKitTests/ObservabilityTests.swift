@@ -44,7 +44,7 @@ import Testing
             let document = try await service.send(.GET, "/openapi.json").json
             #expect(document["openapi"] as? String == "3.1.0")
             let paths = try #require(document["paths"] as? [String: [String: Any]])
-            #expect(Set(paths.keys) == ["/health", "/ready", "/metrics", "/openapi.json", "/v1/echo", "/v1/upload", "/v1/count", "/v1/items/{id}", "/v1/slow", "/v1/mark/{key}", "/v1/boom"])
+            #expect(Set(paths.keys) == ["/health", "/ready", "/metrics", "/openapi.json", "/docs", "/docs/{asset}", "/v1/echo", "/v1/upload", "/v1/count", "/v1/items/{id}", "/v1/slow", "/v1/mark/{key}", "/v1/boom"])
             let item = try #require(paths["/v1/items/{id}"]?["get"] as? [String: Any])
             let parameters = try #require(item["parameters"] as? [[String: Any]])
             #expect(parameters.first?["name"] as? String == "id")
@@ -56,7 +56,7 @@ import Testing
             // Every documented operation is served (none answers 404 as unrouted).
             for (path, operations) in paths {
                 for method in operations.keys {
-                    let concrete = path.replacingOccurrences(of: "{id}", with: "1")
+                    let concrete = path.replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{asset}", with: "swagger-ui.css")
                     let response = try await service.send(.init(rawValue: method.uppercased()), concrete + (path == "/v1/slow" ? "?seconds=0" : ""))
                     #expect(response.status != 404, "\(method) \(path)")
                 }

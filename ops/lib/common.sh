@@ -23,7 +23,7 @@ OPS_BASE_PORT=8001
 EMBEDDED_PG_VERSION=18.6.3
 PG_SERVICE_USER=${PG_SERVICE_USER:-svcpg}
 APT_PACKAGES=(redis-server libhiredis-dev libopenblas-dev prometheus curl pkg-config libpoppler-glib-dev libxml2-dev qpdf img2pdf
-    cmake g++ libsndfile1-dev libsoxr-dev flite sox lame opus-tools)
+    cmake g++ libsndfile1-dev libsoxr-dev flite sox lame opus-tools chromium chromium-driver)
 
 # whisper.cpp is built from source by ops/models (ops/models.d/whisper-cpp) into this prefix;
 # SwiftPM finds it through its pkg-config file, like the Debian libraries.
@@ -264,6 +264,9 @@ _missing_system_packages() {
     command -v img2pdf >/dev/null || missing+=(img2pdf)
     command -v promtool >/dev/null || missing+=(prometheus)
     command -v curl >/dev/null || missing+=(curl)
+    # A real browser for the API explorer's test (/docs).
+    command -v chromium >/dev/null || missing+=(chromium)
+    command -v chromedriver >/dev/null || missing+=(chromium-driver)
     if ! command -v python3 >/dev/null; then
         missing+=(python3 python3-venv)
     elif [ ! -x "$RUN_DIR/venv/bin/python" ] && ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
@@ -289,7 +292,8 @@ _apt_install() {
 
 # ensure_system_packages: redis-server, the C libraries linked (hiredis, OpenBLAS, Poppler,
 # libxml2, libsndfile, libsoxr), cmake and g++ for whisper.cpp, promtool, curl, qpdf and img2pdf
-# for test documents, flite, sox, lame and opusenc for test speech, python3 venv.
+# for test documents, flite, sox, lame and opusenc for test speech, chromium and chromedriver for
+# the API explorer's browser test, python3 venv.
 ensure_system_packages() {
     local -a missing extra=()
     mapfile -t missing < <(_missing_system_packages)
@@ -345,6 +349,27 @@ ensure_contract_tools() {
         "$venv/bin/python" -m pip install -q --no-input --disable-pip-version-check $wanted >&2 ||
             die "pip install $wanted failed"
         echo "$wanted" >"$venv/.installed"
+    fi
+    echo "$venv/bin/python"
+}
+
+# ---------------------------------------------------------------------------
+# Selenium's Python bindings, for the test that drives /docs in headless chromium
+
+# Not 4.52.0: it requires certifi>=2026.10.23, which PyPI's index did not offer when this was
+# pinned. 4.51.0 drives chromium the same way.
+SELENIUM_VERSION=4.51.0
+
+# ensure_selenium: PyPI selenium==$SELENIUM_VERSION in a venv of its own under $RUN_DIR; prints
+# that venv's python. The browser and its driver are Debian's (chromium, chromium-driver).
+ensure_selenium() {
+    local venv=$RUN_DIR/venv-browser
+    if ! "$venv/bin/python" -c "import selenium, sys; sys.exit(selenium.__version__ != '$SELENIUM_VERSION')" >/dev/null 2>&1; then
+        rm -rf "$venv"
+        log "installing selenium==$SELENIUM_VERSION into $venv"
+        python3 -m venv "$venv" >/dev/null 2>&1 || die "python3 -m venv failed; install python3-venv"
+        "$venv/bin/python" -m pip install -q --no-input --disable-pip-version-check "selenium==$SELENIUM_VERSION" >&2 ||
+            die "pip install selenium==$SELENIUM_VERSION failed"
     fi
     echo "$venv/bin/python"
 }

@@ -29,6 +29,8 @@ public struct ServiceSettings: Sendable {
     public var trustedProxies: [String]
     /// How often gauges counted from the database (``SampledGauge``) are refreshed.
     public var metricsSampleInterval: Duration
+    /// The folder `ops/models` fills with Swagger UI's files, which `/docs` serves.
+    public var docsAssetsDirectory: String
 
     /// Reads every setting for `service`; throws ``ConfigError`` naming the first bad variable.
     public init(for service: ServiceDefinition, config: Config) throws(ConfigError) {
@@ -71,6 +73,7 @@ public struct ServiceSettings: Sendable {
         }
         trustedProxies = try config.list("TRUSTED_PROXIES")
         metricsSampleInterval = try config.seconds("METRICS_SAMPLE_INTERVAL_SECONDS", default: 15)
+        docsAssetsDirectory = try config.string("DOCS_ASSETS_DIR", default: ".run/swagger-ui")
     }
 
     /// Effective non-secret settings, for the start-up log line.
@@ -97,6 +100,7 @@ public struct ServiceSettings: Sendable {
             "rate_limit_endpoints": "\(rateLimitEndpoints.map { "\($0.key)=\($0.value.map(\.description).joined(separator: ";"))" }.sorted().joined(separator: ";"))",
             "trusted_proxies": "\(trustedProxies.joined(separator: ","))",
             "metrics_sample_interval_seconds": "\(metricsSampleInterval.seconds)",
+            "docs_assets_dir": "\(docsAssetsDirectory)",
         ]
     }
 }

@@ -38,6 +38,7 @@ public struct ServiceApplication {
         let routes = ServiceRoutes(environment: environment)
         HealthRoutes.add(to: routes)
         ObservabilityRoutes.add(to: routes)
+        APIExplorerRoutes.add(to: routes)
         try definition.addRoutes(routes)
         try ObservabilityRoutes.addOpenAPI(to: routes)
 
