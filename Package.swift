@@ -90,7 +90,9 @@ let package = Package(
         // (layer norm, attention, GELU) some 30 times slower, which tests and `ops/up` feel.
         .target(
             name: "Inference",
-            dependencies: ["COpenBLAS", "ServiceKit", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: [
+                "COpenBLAS", "ServiceKit", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: [.unsafeFlags(["-O"])]
         ),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "TestSupport"], exclude: ["Reference"]),
@@ -104,7 +106,10 @@ let package = Package(
         // Optimised in debug builds too, like Inference: the voice detector's FFT runs per frame.
         .target(
             name: "SpeechRecognition",
-            dependencies: ["CWhisper", "CSndFile", "CSoxr", "CZlib", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: [
+                "CWhisper", "CSndFile", "CSoxr", "CZlib", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: [.unsafeFlags(["-O"])]
         ),
         .testTarget(name: "SpeechRecognitionTests", dependencies: ["SpeechRecognition", "TestSupport"]),
@@ -124,7 +129,10 @@ let package = Package(
         // `ops/bench-integrations`: the resilience policy's cost per call against direct calls.
         .executableTarget(
             name: "policy-bench",
-            dependencies: ["ServiceKit", .target(name: "ServiceKitHTTPClient"), .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "ServiceKit", .target(name: "ServiceKitHTTPClient"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             path: "Benchmarks/PolicyBenchmark"
         ),
         // Harness shared by the test targets: running services, private Redis and Postgres servers.
@@ -172,25 +180,35 @@ let package = Package(
                         .product(name: "Logging", package: "swift-log"),
                         .product(name: "PostgresNIO", package: "postgres-nio"),
                         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                    ] + (service.library == "IntegrationsService" ? [
-                        .target(name: "ServiceKitHTTPClient"),
-                        .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                        .product(name: "Crypto", package: "swift-crypto"),
-                    ] : [])
-                        + (service.library == "AgentService" ? [
-                            .target(name: "ServiceKitHTTPClient"), .product(name: "Prometheus", package: "swift-prometheus"),
-                        ] : [])
-                        + (service.library == "NLUService" ? [.target(name: "LanguageUnderstanding"), .target(name: "Inference"), .product(name: "Prometheus", package: "swift-prometheus")] : [])
-                        + (service.library == "ASRService" ? [
-                            .target(name: "SpeechRecognition"), .target(name: "ServiceKitHTTPClient"),
-                            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"), .product(name: "NIOWebSocket", package: "swift-nio"),
-                            .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "NIOCore", package: "swift-nio"),
-                        ] : [])
-                        + (service.library == "RAGService" ? [
-                            .target(name: "Inference"), .target(name: "DocumentText"), .target(name: "ServiceKitHTTPClient"),
-                            .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Crypto", package: "swift-crypto"),
-                            .product(name: "Prometheus", package: "swift-prometheus"),
-                        ] : []),
+                    ]
+                        + (service.library == "IntegrationsService"
+                            ? [
+                                .target(name: "ServiceKitHTTPClient"),
+                                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                                .product(name: "Crypto", package: "swift-crypto"),
+                            ] : [])
+                        + (service.library == "AgentService"
+                            ? [
+                                .target(name: "ServiceKitHTTPClient"), .product(name: "Prometheus", package: "swift-prometheus"),
+                            ] : [])
+                        + (service.library == "NLUService"
+                            ? [
+                                .target(name: "LanguageUnderstanding"), .target(name: "Inference"),
+                                .product(name: "Prometheus", package: "swift-prometheus"),
+                            ] : [])
+                        + (service.library == "ASRService"
+                            ? [
+                                .target(name: "SpeechRecognition"), .target(name: "ServiceKitHTTPClient"),
+                                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                                .product(name: "NIOWebSocket", package: "swift-nio"),
+                                .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "NIOCore", package: "swift-nio"),
+                            ] : [])
+                        + (service.library == "RAGService"
+                            ? [
+                                .target(name: "Inference"), .target(name: "DocumentText"), .target(name: "ServiceKitHTTPClient"),
+                                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Crypto", package: "swift-crypto"),
+                                .product(name: "Prometheus", package: "swift-prometheus"),
+                            ] : []),
                     resources: service.library == "NLUService" ? [.copy("DefaultModel")] : nil
                 ),
                 .executableTarget(

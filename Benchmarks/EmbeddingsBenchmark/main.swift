@@ -21,13 +21,29 @@ let flopPerToken = 21.1e6
 /// GFLOP/s of square sgemm products of `size` on `threads` OpenBLAS threads, best of a few.
 func sgemmCeiling(size: Int, threads: Int) -> Double {
     BLASThreads.set(threads)
-    let a = [Float](repeating: 0.5, count: size * size), b = [Float](repeating: 0.25, count: size * size)
+    let a = [Float](repeating: 0.5, count: size * size)
+    let b = [Float](repeating: 0.25, count: size * size)
     var c = [Float](repeating: 0, count: size * size)
     var best = 0.0
     let deadline = Date().addingTimeInterval(seconds)
     repeat {
         let start = DispatchTime.now().uptimeNanoseconds
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(size), Int32(size), Int32(size), 1, a, Int32(size), b, Int32(size), 0, &c, Int32(size))
+        cblas_sgemm(
+            CblasRowMajor,
+            CblasNoTrans,
+            CblasTrans,
+            Int32(size),
+            Int32(size),
+            Int32(size),
+            1,
+            a,
+            Int32(size),
+            b,
+            Int32(size),
+            0,
+            &c,
+            Int32(size)
+        )
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         best = max(best, 2 * Double(size * size * size) / elapsed / 1e9)
     } while Date() < deadline
@@ -97,6 +113,8 @@ let report: [String: Any] = [
     "sgemm_gflops_one_core": ceilingOneCore,
     "ceiling_texts_per_second": ceilingTexts,
     "throughput_128_tokens": batches,
-    "query_12_tokens_ms": ["p50": percentile(0.5, of: sortedLatencies), "p99": percentile(0.99, of: sortedLatencies), "samples": Double(sortedLatencies.count)],
+    "query_12_tokens_ms": [
+        "p50": percentile(0.5, of: sortedLatencies), "p99": percentile(0.99, of: sortedLatencies), "samples": Double(sortedLatencies.count),
+    ],
 ]
 print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys]), as: UTF8.self))

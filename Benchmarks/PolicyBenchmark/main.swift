@@ -8,7 +8,11 @@ import ServiceKitHTTPClient
 /// an in-process no-op (the policy's own overhead) and a loopback HTTP POST to the URL given
 /// as the first argument. Prints one JSON line per pair.
 let url = CommandLine.arguments.dropFirst().first
-let policy = ResiliencePolicy(provider: "bench", settings: ResilienceSettings(breakerMaxFailures: 1_000_000), metrics: ServiceMetrics(service: "bench"))
+let policy = ResiliencePolicy(
+    provider: "bench",
+    settings: ResilienceSettings(breakerMaxFailures: 1_000_000),
+    metrics: ServiceMetrics(service: "bench")
+)
 
 func measure(_ count: Int, _ body: () async throws -> Void) async rethrows -> Duration {
     let start = ContinuousClock.now
@@ -19,14 +23,21 @@ func measure(_ count: Int, _ body: () async throws -> Void) async rethrows -> Du
 func report(_ name: String, count: Int, direct: Duration, withPolicy: Duration) {
     let directMicros = direct.seconds / Double(count) * 1e6
     let policyMicros = withPolicy.seconds / Double(count) * 1e6
-    print(#"{"scenario":"\#(name)","calls":\#(count),"direct_us":\#(String(format: "%.2f", directMicros)),"policy_us":\#(String(format: "%.2f", policyMicros)),"overhead_us":\#(String(format: "%.2f", policyMicros - directMicros)),"ratio":\#(String(format: "%.3f", policyMicros / directMicros))}"#)
+    print(
+        #"{"scenario":"\#(name)","calls":\#(count),"direct_us":\#(String(format: "%.2f", directMicros)),"policy_us":\#(String(format: "%.2f", policyMicros)),"overhead_us":\#(String(format: "%.2f", policyMicros - directMicros)),"ratio":\#(String(format: "%.3f", policyMicros / directMicros))}"#
+    )
 }
 
 @Sendable func noop() async throws -> Int { 1 }
 let calls = 50_000
 _ = try await measure(1000) { _ = try await noop() }
 _ = try await measure(1000) { _ = try await policy.execute { _ in try await noop() } }
-report("noop", count: calls, direct: try await measure(calls) { _ = try await noop() }, withPolicy: try await measure(calls) { _ = try await policy.execute { _ in try await noop() } })
+report(
+    "noop",
+    count: calls,
+    direct: try await measure(calls) { _ = try await noop() },
+    withPolicy: try await measure(calls) { _ = try await policy.execute { _ in try await noop() } }
+)
 
 if let url {
     let http = OutboundHTTP()

@@ -23,17 +23,35 @@ final class ASRMetrics: Sendable {
         self.metrics = metrics
         let service = metrics.service
         audioSeconds = metrics.registry.makeCounter(
-            descriptor: MetricName(namespace: service, metricName: "audio_seconds", unitName: "total", helpText: "Seconds of audio transcribed.").descriptor
+            descriptor: MetricName(namespace: service, metricName: "audio_seconds", unitName: "total", helpText: "Seconds of audio transcribed.")
+                .descriptor
         )
         realtimeFactor = metrics.registry.makeValueHistogram(
-            descriptor: MetricName(namespace: service, metricName: "realtime_factor", unitName: "", helpText: "Processing time over audio duration, per transcription.").descriptor,
+            descriptor: MetricName(
+                namespace: service,
+                metricName: "realtime_factor",
+                unitName: "",
+                helpText: "Processing time over audio duration, per transcription."
+            ).descriptor,
             buckets: Self.realtimeBuckets
         )
         queueDepth = metrics.registry.makeGauge(
-            descriptor: MetricName(namespace: service, metricName: "queue_depth", unitName: "", helpText: "Transcriptions being decoded or waiting for the decoder.").descriptor
+            descriptor: MetricName(
+                namespace: service,
+                metricName: "queue_depth",
+                unitName: "",
+                helpText: "Transcriptions being decoded or waiting for the decoder."
+            ).descriptor
         )
-        transcriptions = MetricName(namespace: service, metricName: "transcriptions", unitName: "total", helpText: "Transcriptions by engine and outcome.")
-        for outcome in [Outcome.ok, .rejected, .busy, .cancelled, .failed] { counter(engine: SpeechToText.localEngine, outcome: outcome).increment(by: Int64(0)) }
+        transcriptions = MetricName(
+            namespace: service,
+            metricName: "transcriptions",
+            unitName: "total",
+            helpText: "Transcriptions by engine and outcome."
+        )
+        for outcome in [Outcome.ok, .rejected, .busy, .cancelled, .failed] {
+            counter(engine: SpeechToText.localEngine, outcome: outcome).increment(by: Int64(0))
+        }
     }
 
     func started() {

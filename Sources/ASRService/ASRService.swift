@@ -25,8 +25,10 @@ public enum ASRService {
             }
             let transcriber = try Transcriber(model: model, configuration: settings.transcriber)
             let speech = try SpeechToText(
-                transcriber: transcriber, provider: settings.provider,
-                client: try OpenAIClient.make(config: config, metrics: environment.metrics), metrics: ASRMetrics(metrics: environment.metrics)
+                transcriber: transcriber,
+                provider: settings.provider,
+                client: try OpenAIClient.make(config: config, metrics: environment.metrics),
+                metrics: ASRMetrics(metrics: environment.metrics)
             )
             TranscriptionRoutes.add(to: routes, speech: speech, settings: settings)
             OpenAITranscriptionRoutes.add(to: routes, speech: speech, settings: settings)
@@ -35,11 +37,18 @@ public enum ASRService {
             if let database = environment.database, let redis = environment.redis {
                 let job = TranscriptionJob(
                     items: IngestionItems(
-                        baseURL: settings.ingestionURL, apiKey: environment.settings.serviceAPIKey,
+                        baseURL: settings.ingestionURL,
+                        apiKey: environment.settings.serviceAPIKey,
                         http: OutboundHTTP(bodyLimit: settings.maxAudioBytes),
-                        policy: ResiliencePolicy(provider: "ingestion", settings: try ResilienceSettings(provider: "ingestion", config: config), metrics: environment.metrics)
+                        policy: ResiliencePolicy(
+                            provider: "ingestion",
+                            settings: try ResilienceSettings(provider: "ingestion", config: config),
+                            metrics: environment.metrics
+                        )
                     ),
-                    store: TranscriptStore(database: database), speech: speech, logger: environment.logger
+                    store: TranscriptStore(database: database),
+                    speech: speech,
+                    logger: environment.logger
                 )
                 let worker = try JobWorker.Configuration(stream: jobStream, group: "asr", config: config)
                 routes.runInBackground(JobWorker(configuration: worker, redis: redis, logger: environment.logger, handler: job.handle))

@@ -21,7 +21,10 @@ struct ASRSettings: Sendable {
     init(config: Config) throws {
         let providerName = try config.string("ASR_PROVIDER", default: "auto")
         guard let provider = SpeechToText.Provider(rawValue: providerName) else {
-            throw ConfigError(name: "ASR_PROVIDER", reason: "must be one of \(SpeechToText.Provider.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ConfigError(
+                name: "ASR_PROVIDER",
+                reason: "must be one of \(SpeechToText.Provider.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         self.provider = provider
         let modelsDirectory = try config.string("MODELS_DIR", default: ".run/models")

@@ -18,7 +18,12 @@ public enum AgentService {
             let stream = RunEventStream(
                 events: events,
                 stream: EventStream(heartbeat: settings.heartbeat, maxLifetime: settings.maxStreamLifetime),
-                slots: StreamSlots(capacity: settings.maxStreams, metrics: environment.metrics, name: "sse_streams", help: "Event streams open on this replica.")
+                slots: StreamSlots(
+                    capacity: settings.maxStreams,
+                    metrics: environment.metrics,
+                    name: "sse_streams",
+                    help: "Event streams open on this replica."
+                )
             )
             let owner = JobWorker.defaultConsumerName()
             var scheduler: RunScheduler?
@@ -26,9 +31,14 @@ public enum AgentService {
             if let database = environment.database {
                 let store = RunStore(database: database)
                 let executor = RunExecutor(
-                    store: store, graph: AgentGraph(conversations: ConversationStore(database: database)),
-                    clients: clients, settings: settings,
-                    events: events, metrics: metrics, logger: environment.logger, owner: owner
+                    store: store,
+                    graph: AgentGraph(conversations: ConversationStore(database: database)),
+                    clients: clients,
+                    settings: settings,
+                    events: events,
+                    metrics: metrics,
+                    logger: environment.logger,
+                    owner: owner
                 )
                 let runs = RunScheduler(executor: executor, store: store, lease: settings.runLease, logger: environment.logger)
                 routes.runInBackground(runs)

@@ -20,46 +20,82 @@ struct IngestionRoutes {
         let heartbeat = try routes.environment.config.seconds("SSE_HEARTBEAT_SECONDS", default: 15)
         let environment = routes.environment
         /// Every route needs the database, so each answers 503 until it is there and migrated.
-        func using<Output: ResponseGenerator & Sendable>(_ body: @escaping @Sendable (IngestionRoutes, Request, ServiceRequestContext) async throws -> Output) -> @Sendable (Request, ServiceRequestContext) async throws -> Output {
+        func using<Output: ResponseGenerator & Sendable>(
+            _ body: @escaping @Sendable (IngestionRoutes, Request, ServiceRequestContext) async throws -> Output
+        ) -> @Sendable (Request, ServiceRequestContext) async throws -> Output {
             { request, context in
-                let handlers = IngestionRoutes(store: IngestionStore(database: try environment.requireDatabase()), relay: relay, queue: queue, logger: environment.logger, heartbeat: heartbeat)
+                let handlers = IngestionRoutes(
+                    store: IngestionStore(database: try environment.requireDatabase()),
+                    relay: relay,
+                    queue: queue,
+                    logger: environment.logger,
+                    heartbeat: heartbeat
+                )
                 return try await body(handlers, request, context)
             }
         }
 
         routes.post(
-            "/v1/documents", summary: "Stores a document (JSON, or multipart with a file part) and queues it for indexing.",
+            "/v1/documents",
+            summary: "Stores a document (JSON, or multipart with a file part) and queues it for indexing.",
             body: .json(NewDocument.self).or(.multipart(files: ["file"], fields: ["title": .string, "collection": .string], required: ["file"])),
             responses: [
                 .accepted: UploadAccepted.spec("Stored and queued for indexing."),
                 .unsupportedMediaType: "Not text/plain, text/markdown, text/html or application/pdf, or the bytes do not match.",
             ],
-            idempotent: true, handler: using { try await $0.postDocument($1, $2) }
+            idempotent: true,
+            handler: using { try await $0.postDocument($1, $2) }
         )
         routes.post(
-            "/v1/audio", summary: "Stores a WAV (PCM) upload, as audio/wav or multipart, and queues it for transcription.",
+            "/v1/audio",
+            summary: "Stores a WAV (PCM) upload, as audio/wav or multipart, and queues it for transcription.",
             body: .bytes(["audio/wav"]).or(.multipart(files: ["file"], fields: ["title": .string], required: ["file"])),
-            responses: [.accepted: UploadAccepted.spec("Stored and queued for transcription."), .unsupportedMediaType: "Not a WAV file.", .unprocessableContent: "A WAV file without a usable PCM stream."],
-            bodyLimit: maxAudioBytes, idempotent: true, handler: using { try await $0.postAudio($1, $2) }
+            responses: [
+                .accepted: UploadAccepted.spec("Stored and queued for transcription."), .unsupportedMediaType: "Not a WAV file.",
+                .unprocessableContent: "A WAV file without a usable PCM stream.",
+            ],
+            bodyLimit: maxAudioBytes,
+            idempotent: true,
+            handler: using { try await $0.postAudio($1, $2) }
         )
         routes.post(
-            "/v1/events", summary: "Records an event.", body: .json(NewEvent.self),
+            "/v1/events",
+            summary: "Records an event.",
+            body: .json(NewEvent.self),
             responses: [.accepted: .json(EventRecorded.self, "Recorded.")],
-            idempotent: true, handler: using { try await $0.postEvent($1, $2) }
+            idempotent: true,
+            handler: using { try await $0.postEvent($1, $2) }
         )
         routes.get(
-            "/v1/events", summary: "Pages events in time order.", query: [Self.eventType, Self.since, Self.limit, Self.cursor],
-            responses: [.ok: .json(EventPage.self, "A page of events; next_cursor is absent on the last.")], handler: using { try await $0.listEvents($1, $2) }
+            "/v1/events",
+            summary: "Pages events in time order.",
+            query: [Self.eventType, Self.since, Self.limit, Self.cursor],
+            responses: [.ok: .json(EventPage.self, "A page of events; next_cursor is absent on the last.")],
+            handler: using { try await $0.listEvents($1, $2) }
         )
-        routes.get("/v1/items/{id}", summary: "An item's metadata.", responses: [.ok: .json(ItemMetadata.self, "The item."), .notFound: "No such item."], handler: using { try await $0.item($1, $2) })
         routes.get(
-            "/v1/items/{id}/content", summary: "An item's original bytes, with their type.",
-            responses: [.ok: .bytes(IngestionRoutes.storedMediaTypes, "The content, as an attachment."), .notFound: "No such item."], handler: using { try await $0.content($1, $2) }
+            "/v1/items/{id}",
+            summary: "An item's metadata.",
+            responses: [.ok: .json(ItemMetadata.self, "The item."), .notFound: "No such item."],
+            handler: using { try await $0.item($1, $2) }
         )
-        routes.get("/v1/jobs/{id}", summary: "A job and where it stands.", responses: [.ok: .json(JobView.self, "The job."), .notFound: "No such job."], handler: using { try await $0.job($1, $2) })
         routes.get(
-            "/v1/jobs/{id}/events", summary: "Server-Sent Events of a job's status changes; Last-Event-ID resumes; ends after done or dead.",
-            responses: [.ok: .eventStream("`status` events: {job_id, status, attempt, error?, result?}."), .notFound: "No such job."], rateLimit: "30/minute",
+            "/v1/items/{id}/content",
+            summary: "An item's original bytes, with their type.",
+            responses: [.ok: .bytes(IngestionRoutes.storedMediaTypes, "The content, as an attachment."), .notFound: "No such item."],
+            handler: using { try await $0.content($1, $2) }
+        )
+        routes.get(
+            "/v1/jobs/{id}",
+            summary: "A job and where it stands.",
+            responses: [.ok: .json(JobView.self, "The job."), .notFound: "No such job."],
+            handler: using { try await $0.job($1, $2) }
+        )
+        routes.get(
+            "/v1/jobs/{id}/events",
+            summary: "Server-Sent Events of a job's status changes; Last-Event-ID resumes; ends after done or dead.",
+            responses: [.ok: .eventStream("`status` events: {job_id, status, attempt, error?, result?}."), .notFound: "No such job."],
+            rateLimit: "30/minute",
             handler: using { try await $0.jobEvents($1, $2) }
         )
     }
@@ -77,7 +113,10 @@ struct IngestionRoutes {
         let metadata: AnyJSON?
 
         static var fieldConstraints: [String: FieldConstraint] {
-            ["title": .length(1...500).pattern(#"\S"#), "text": .length(1...Int(Int32.max)), "collection": .length(1...200), "metadata": .kind(.object)]
+            [
+                "title": .length(1...500).pattern(#"\S"#), "text": .length(1...Int(Int32.max)), "collection": .length(1...200),
+                "metadata": .kind(.object),
+            ]
         }
     }
 
@@ -90,11 +129,25 @@ struct IngestionRoutes {
             guard let file = form.part(named: "file") else { throw ValidationError(field: "file", message: "is required") }
             let mediaType = try Self.checkedDocumentType(ContentInspector.mediaType(file.contentType), bytes: file.body)
             let title = form.part(named: "title")?.text ?? file.filename ?? "untitled"
-            item = .init(kind: "document", title: try Self.checkedTitle(title), collection: form.part(named: "collection")?.text, contentType: mediaType, content: file.body, metadataJSON: "{}")
+            item = .init(
+                kind: "document",
+                title: try Self.checkedTitle(title),
+                collection: form.part(named: "collection")?.text,
+                contentType: mediaType,
+                content: file.body,
+                metadataJSON: "{}"
+            )
         } else if ContentInspector.mediaType(contentType) == "application/json" {
             let document = try request.decodeJSON(as: NewDocument.self, bodyBytes: body)
             let metadata = try document.metadata.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) } ?? "{}"
-            item = .init(kind: "document", title: try Self.checkedTitle(document.title), collection: document.collection, contentType: "text/plain", content: Array(document.text.utf8), metadataJSON: metadata)
+            item = .init(
+                kind: "document",
+                title: try Self.checkedTitle(document.title),
+                collection: document.collection,
+                contentType: "text/plain",
+                content: Array(document.text.utf8),
+                metadataJSON: metadata
+            )
         } else {
             throw UnsupportedMediaType(detail: "Send application/json or multipart/form-data with a file part.")
         }
@@ -111,7 +164,9 @@ struct IngestionRoutes {
             guard let file = form.part(named: "file") else { throw ValidationError(field: "file", message: "is required") }
             audio = file.body
             title = form.part(named: "title")?.text ?? file.filename
-        } else if let mediaType = ContentInspector.mediaType(contentType), !["audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave"].contains(mediaType) {
+        } else if let mediaType = ContentInspector.mediaType(contentType),
+            !["audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave"].contains(mediaType)
+        {
             throw UnsupportedMediaType(detail: "\(mediaType) is not accepted; send audio/wav.")
         }
         let header: WAVHeader
@@ -122,8 +177,13 @@ struct IngestionRoutes {
         } catch .unsupported(let reason) {
             throw ValidationError(field: "body", message: "is a WAV file without a usable PCM stream: \(reason)")
         }
-        let metadata = #"{"channels":\#(header.channels),"sample_rate":\#(header.sampleRate),"bits_per_sample":\#(header.bitsPerSample),"duration_seconds":\#(header.durationSeconds)}"#
-        return try await store(.init(kind: "audio", title: title, collection: nil, contentType: "audio/wav", content: audio, metadataJSON: metadata), jobKind: "asr", stream: IngestionService.asrStream)
+        let metadata =
+            #"{"channels":\#(header.channels),"sample_rate":\#(header.sampleRate),"bits_per_sample":\#(header.bitsPerSample),"duration_seconds":\#(header.durationSeconds)}"#
+        return try await store(
+            .init(kind: "audio", title: title, collection: nil, contentType: "audio/wav", content: audio, metadataJSON: metadata),
+            jobKind: "asr",
+            stream: IngestionService.asrStream
+        )
     }
 
     private func store(_ item: IngestionStore.NewItem, jobKind: String, stream: String) async throws -> JSONResponse<UploadAccepted> {
@@ -172,16 +232,30 @@ struct IngestionRoutes {
 
     func postEvent(_ request: Request, _ context: ServiceRequestContext) async throws -> JSONResponse<EventRecorded> {
         let event = try await request.decodeJSON(as: NewEvent.self, context: context)
-        guard let occurredAt = RFC3339.date(from: event.occurredAt) else { throw ValidationError(field: "occurred_at", message: "must be an RFC 3339 date-time") }
-        let id = try await store.insert(.init(type: event.type, source: event.source, occurredAt: occurredAt, payloadJSON: String(decoding: try JSONEncoder().encode(event.payload), as: UTF8.self)))
+        guard let occurredAt = RFC3339.date(from: event.occurredAt) else {
+            throw ValidationError(field: "occurred_at", message: "must be an RFC 3339 date-time")
+        }
+        let id = try await store.insert(
+            .init(
+                type: event.type,
+                source: event.source,
+                occurredAt: occurredAt,
+                payloadJSON: String(decoding: try JSONEncoder().encode(event.payload), as: UTF8.self)
+            )
+        )
         return JSONResponse(EventRecorded(eventID: id.lowercased), status: .accepted)
     }
 
     static let eventType = QueryParameter<String>.string("type", length: 1...200)
     static let since = QueryParameter<Date>.dateTime("since")
     static let limit = QueryParameter<Int>.limit(max: 500).describing("Events per page; 50 when absent.")
-    static let cursor = QueryParameter<EventCursor>("cursor", schema: .pattern(EventCursor.pattern), message: "is not a cursor this service issued", parse: EventCursor.init(token:))
-        .describing("next_cursor of the previous page.")
+    static let cursor = QueryParameter<EventCursor>(
+        "cursor",
+        schema: .pattern(EventCursor.pattern),
+        message: "is not a cursor this service issued",
+        parse: EventCursor.init(token:)
+    )
+    .describing("next_cursor of the previous page.")
 
     func listEvents(_ request: Request, _ context: ServiceRequestContext) async throws -> EventPage {
         var query = ListQuery(request)
@@ -191,7 +265,9 @@ struct IngestionRoutes {
         let cursor = query.value(Self.cursor)
         try query.validated()
         let events = try await store.events(type: type, since: since, after: cursor, limit: limit)
-        let next = events.count == limit ? events.last.flatMap { last in UUID(uuidString: last.id).map { EventCursor(occurredAt: last.occurredAt, id: $0).token } } : nil
+        let next =
+            events.count == limit
+            ? events.last.flatMap { last in UUID(uuidString: last.id).map { EventCursor(occurredAt: last.occurredAt, id: $0).token } } : nil
         return EventPage(events: events, nextCursor: next)
     }
 
@@ -213,7 +289,11 @@ struct IngestionRoutes {
         guard let (contentType, bytes) = try await store.content(try Self.id(context)) else { throw HTTPError(.notFound, message: "No such item.") }
         // The bytes are whatever a client uploaded (HTML included): a browser must save them,
         // never render them or run their scripts on this origin.
-        return Response(status: .ok, headers: [.contentType: contentType, .contentDisposition: "attachment", .contentSecurityPolicy: "default-src 'none'; sandbox"], body: .init(byteBuffer: bytes))
+        return Response(
+            status: .ok,
+            headers: [.contentType: contentType, .contentDisposition: "attachment", .contentSecurityPolicy: "default-src 'none'; sandbox"],
+            body: .init(byteBuffer: bytes)
+        )
     }
 
     func job(_ request: Request, _ context: ServiceRequestContext) async throws -> JobView {
@@ -237,7 +317,9 @@ struct IngestionRoutes {
 
     /// A status change as the event `status`.
     static func serverSentEvent(_ event: JobStatusEvent) -> ServerSentEvent {
-        var fields: [String: AnyJSON] = ["job_id": .string(event.jobID), "status": .string(event.status.rawValue), "attempt": .number(Double(event.attempt))]
+        var fields: [String: AnyJSON] = [
+            "job_id": .string(event.jobID), "status": .string(event.status.rawValue), "attempt": .number(Double(event.attempt)),
+        ]
         if let error = event.error { fields["error"] = .string(error) }
         if let result = event.result, let value = try? JSONDecoder().decode(AnyJSON.self, from: Data(result.utf8)) { fields["result"] = value }
         let encoder = JSONEncoder()

@@ -38,7 +38,10 @@ struct IngestionStore: Sendable {
 
     /// Jobs per stream and status, leaving out `done` ones: what the `ingestion_jobs` gauge shows.
     func openJobCounts() async throws -> [SampledGauge.Sample] {
-        try await SampledGauge.counts("SELECT stream, status, count(*) FROM ingestion.jobs WHERE status <> 'done' GROUP BY stream, status", in: database)
+        try await SampledGauge.counts(
+            "SELECT stream, status, count(*) FROM ingestion.jobs WHERE status <> 'done' GROUP BY stream, status",
+            in: database
+        )
     }
 
     func item(_ id: UUID) async throws -> ItemMetadata? {
@@ -46,8 +49,19 @@ struct IngestionStore: Sendable {
             "SELECT id, kind, title, collection, content_type, size_bytes, metadata::text, created_at FROM ingestion.items WHERE id = \(id)"
         )
         return try rows.first.map { row in
-            let (id, kind, title, collection, contentType, size, metadata, created) = try row.decode((UUID, String, String?, String?, String, Int, String, Date).self)
-            return ItemMetadata(id: id.lowercased, kind: kind, title: title, collection: collection, contentType: contentType, sizeBytes: size, metadata: JSONText(raw: metadata), createdAt: created)
+            let (id, kind, title, collection, contentType, size, metadata, created) = try row.decode(
+                (UUID, String, String?, String?, String, Int, String, Date).self
+            )
+            return ItemMetadata(
+                id: id.lowercased,
+                kind: kind,
+                title: title,
+                collection: collection,
+                contentType: contentType,
+                sizeBytes: size,
+                metadata: JSONText(raw: metadata),
+                createdAt: created
+            )
         }
     }
 
@@ -61,8 +75,20 @@ struct IngestionStore: Sendable {
             "SELECT id, kind, item_id, status, attempts, error, result::text, created_at, updated_at FROM ingestion.jobs WHERE id = \(id)"
         )
         return try rows.first.map { row in
-            let (id, kind, itemID, status, attempts, error, result, created, updated) = try row.decode((UUID, String, UUID, String, Int, String?, String?, Date, Date).self)
-            return JobView(id: id.lowercased, kind: kind, itemID: itemID.lowercased, status: status, attempts: attempts, error: error, result: result.map(JSONText.init(raw:)), createdAt: created, updatedAt: updated)
+            let (id, kind, itemID, status, attempts, error, result, created, updated) = try row.decode(
+                (UUID, String, UUID, String, Int, String?, String?, Date, Date).self
+            )
+            return JobView(
+                id: id.lowercased,
+                kind: kind,
+                itemID: itemID.lowercased,
+                status: status,
+                attempts: attempts,
+                error: error,
+                result: result.map(JSONText.init(raw:)),
+                createdAt: created,
+                updatedAt: updated
+            )
         }
     }
 
@@ -111,7 +137,14 @@ struct IngestionStore: Sendable {
         )
         return try rows.map { row in
             let (id, type, source, occurred, payload, received) = try row.decode((UUID, String, String, Date, String, Date).self)
-            return EventView(id: id.lowercased, type: type, source: source, occurredAt: occurred, payload: JSONText(raw: payload), receivedAt: received)
+            return EventView(
+                id: id.lowercased,
+                type: type,
+                source: source,
+                occurredAt: occurred,
+                payload: JSONText(raw: payload),
+                receivedAt: received
+            )
         }
     }
 }

@@ -33,7 +33,9 @@ struct JobOutboxRelay: Service {
             )
             var count = 0
             for try await (id, kind, stream, itemID, contentType) in rows.decode((UUID, String, String, UUID, String).self) {
-                let payload = try JSONEncoder().encode(ItemJobPayload(jobID: id.lowercased, kind: kind, itemID: itemID.lowercased, contentType: contentType))
+                let payload = try JSONEncoder().encode(
+                    ItemJobPayload(jobID: id.lowercased, kind: kind, itemID: itemID.lowercased, contentType: contentType)
+                )
                 // Status first: a worker may take the job the moment it is on the stream, and its
                 // `processing` must come after `queued`.
                 try await queue.publish(jobID: id.lowercased, status: .queued, attempt: 0)
@@ -62,7 +64,9 @@ struct JobOutboxRelay: Service {
                 if failing { logger.notice("job relay is enqueueing again") }
                 failing = false
             } catch {
-                if !failing { logger.warning("job relay cannot enqueue; jobs wait in the database", metadata: ["error": "\(String(reflecting: error))"]) }
+                if !failing {
+                    logger.warning("job relay cannot enqueue; jobs wait in the database", metadata: ["error": "\(String(reflecting: error))"])
+                }
                 failing = true
             }
             try? await Task.sleep(for: sweepInterval)

@@ -13,7 +13,13 @@ struct JobStatusProjector: Service {
 
     init(store: IngestionStore, redis: RedisClient, logger: Logger) {
         self.store = store
-        self.reader = StreamGroupReader(redis: redis, stream: JobQueue.statusStream, group: "ingestion", consumer: JobWorker.defaultConsumerName(), reclaimAfter: .seconds(30))
+        self.reader = StreamGroupReader(
+            redis: redis,
+            stream: JobQueue.statusStream,
+            group: "ingestion",
+            consumer: JobWorker.defaultConsumerName(),
+            reclaimAfter: .seconds(30)
+        )
         self.logger = logger
     }
 

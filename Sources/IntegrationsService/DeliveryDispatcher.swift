@@ -54,13 +54,25 @@ struct DeliveryDispatcher: Service {
         // The lease outlasts the policy's whole budget, so a live sender always finishes first.
         guard let (delivery, providerName, attempts) = try await store.claimDue(lease: registry.longestBudget + .seconds(30)) else { return false }
         guard let entry = registry.entry(providerName), entry.provider.isConfigured else {
-            try await store.markFailed(delivery.id, status: "failed", error: "provider \(providerName) is not configured", retryAt: Date(), refund: false)
+            try await store.markFailed(
+                delivery.id,
+                status: "failed",
+                error: "provider \(providerName) is not configured",
+                retryAt: Date(),
+                refund: false
+            )
             return true
         }
         // Claimed again after its last attempt: that sender stopped (crashed, or was killed)
         // before recording an outcome, and sending again could stop the next one the same way.
         if attempts > maxAttempts {
-            try await store.markFailed(delivery.id, status: "dead", error: "attempts spent: the last attempt ended without an outcome", retryAt: Date(), refund: true)
+            try await store.markFailed(
+                delivery.id,
+                status: "dead",
+                error: "attempts spent: the last attempt ended without an outcome",
+                retryAt: Date(),
+                refund: true
+            )
             logger.warning("delivery is dead", metadata: ["delivery_id": "\(delivery.id)", "provider": "\(providerName)", "error": "attempts spent"])
             return true
         }
@@ -83,8 +95,16 @@ struct DeliveryDispatcher: Service {
             if case .circuitOpen = error { refund = true } else { refund = false }
             let status = !error.isRetryableLater ? "failed" : (attempts >= maxAttempts && !refund ? "dead" : "queued")
             let delay = refund ? .seconds(1) : Backoff(base: retryBase, cap: .seconds(300)).delay(attempt: attempts - 1)
-            try await store.markFailed(delivery.id, status: status, error: error.description, retryAt: Date().addingTimeInterval(delay.seconds), refund: refund)
-            if status == "dead" { logger.warning("delivery is dead", metadata: ["delivery_id": "\(delivery.id)", "provider": "\(providerName)", "error": "\(error)"]) }
+            try await store.markFailed(
+                delivery.id,
+                status: status,
+                error: error.description,
+                retryAt: Date().addingTimeInterval(delay.seconds),
+                refund: refund
+            )
+            if status == "dead" {
+                logger.warning("delivery is dead", metadata: ["delivery_id": "\(delivery.id)", "provider": "\(providerName)", "error": "\(error)"])
+            }
         }
         return true
     }
@@ -103,7 +123,13 @@ final class ProviderRegistry: Sendable {
         }
 
         func record(success: Bool) {
-            counts.withLockedValue { success ? ($0.successes += 1) : ($0.failures += 1) }
+            counts.withLockedValue { counts in
+                if success {
+                    counts.successes += 1
+                } else {
+                    counts.failures += 1
+                }
+            }
         }
     }
 
@@ -112,7 +138,14 @@ final class ProviderRegistry: Sendable {
     init(providers: [any Provider], config: Config, metrics: ServiceMetrics) throws {
         precondition(providers.map(\.name) == IntegrationsRoutes.DeliveryRequest.providers, "the request schema must list exactly the providers")
         entries = try providers.map { provider in
-            Entry(provider: provider, policy: ResiliencePolicy(provider: provider.name, settings: try ResilienceSettings(provider: provider.name, config: config), metrics: metrics))
+            Entry(
+                provider: provider,
+                policy: ResiliencePolicy(
+                    provider: provider.name,
+                    settings: try ResilienceSettings(provider: provider.name, config: config),
+                    metrics: metrics
+                )
+            )
         }
     }
 

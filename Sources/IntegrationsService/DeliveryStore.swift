@@ -59,7 +59,10 @@ struct DeliveryStore: Sendable {
 
     /// Deliveries per provider and status, leaving out delivered ones: what the `integrations_deliveries` gauge shows.
     func openDeliveryCounts() async throws -> [SampledGauge.Sample] {
-        try await SampledGauge.counts("SELECT provider, status, count(*) FROM integrations.deliveries WHERE status <> 'delivered' GROUP BY provider, status", in: database)
+        try await SampledGauge.counts(
+            "SELECT provider, status, count(*) FROM integrations.deliveries WHERE status <> 'delivered' GROUP BY provider, status",
+            in: database
+        )
     }
 
     func delivery(_ id: UUID) async throws -> DeliveryView? {
@@ -79,12 +82,28 @@ struct DeliveryStore: Sendable {
     }
 
     private func views(_ filter: PostgresQuery) async throws -> [DeliveryView] {
-        var query = PostgresQuery(unsafeSQL: "SELECT id, provider, target, status, attempts, last_error, provider_response, created_at, updated_at, delivered_at FROM integrations.deliveries ")
+        var query = PostgresQuery(
+            unsafeSQL:
+                "SELECT id, provider, target, status, attempts, last_error, provider_response, created_at, updated_at, delivered_at FROM integrations.deliveries "
+        )
         query.sql += filter.sql
         query.binds = filter.binds
         return try await database.query(query).map { row in
-            let (id, provider, target, status, attempts, error, response, created, updated, delivered) = try row.decode((UUID, String, String, String, Int, String?, String?, Date, Date, Date?).self)
-            return DeliveryView(id: id.uuidString.lowercased(), provider: provider, target: target, status: status, attempts: attempts, lastError: error, providerResponse: response, createdAt: created, updatedAt: updated, deliveredAt: delivered)
+            let (id, provider, target, status, attempts, error, response, created, updated, delivered) = try row.decode(
+                (UUID, String, String, String, Int, String?, String?, Date, Date, Date?).self
+            )
+            return DeliveryView(
+                id: id.uuidString.lowercased(),
+                provider: provider,
+                target: target,
+                status: status,
+                attempts: attempts,
+                lastError: error,
+                providerResponse: response,
+                createdAt: created,
+                updatedAt: updated,
+                deliveredAt: delivered
+            )
         }
     }
 }

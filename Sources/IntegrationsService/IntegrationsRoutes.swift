@@ -56,14 +56,20 @@ enum IntegrationsRoutes {
         }
 
         routes.post(
-            "/v1/deliveries", summary: "Queues a delivery to a provider: a target and a message or payload, as the provider needs; send it with an Idempotency-Key.",
+            "/v1/deliveries",
+            summary: "Queues a delivery to a provider: a target and a message or payload, as the provider needs; send it with an Idempotency-Key.",
             body: .json(DeliveryRequest.self),
-            responses: [.accepted: .json(DeliveryQueued.self, "Queued.").header("Location", "The delivery's URL."), .unprocessableContent: "Invalid fields, or an unknown or unconfigured provider."],
+            responses: [
+                .accepted: .json(DeliveryQueued.self, "Queued.").header("Location", "The delivery's URL."),
+                .unprocessableContent: "Invalid fields, or an unknown or unconfigured provider.",
+            ],
             idempotent: true
         ) { request, context in
             let store = try requireStore()
             let body = try await request.decodeJSON(as: DeliveryRequest.self, context: context)
-            guard let entry = registry.entry(body.provider) else { throw ValidationError(field: "provider", message: "is not a provider of this service") }
+            guard let entry = registry.entry(body.provider) else {
+                throw ValidationError(field: "provider", message: "is not a provider of this service")
+            }
             guard entry.provider.isConfigured else {
                 throw ValidationError(field: "provider", message: "\(body.provider) is not configured (its credentials are missing)")
             }
@@ -76,23 +82,42 @@ enum IntegrationsRoutes {
                 throw ValidationError(field: "target", message: "is refused: \(reason)")
             }
             let id = try await store.insert(provider: body.provider, target: target, message: body.message, payloadJSON: payloadJSON)
-            return JSONResponse(DeliveryQueued(id: id.uuidString.lowercased(), status: "queued"), status: .accepted, headers: [.location: "/v1/deliveries/\(id.uuidString.lowercased())"])
+            return JSONResponse(
+                DeliveryQueued(id: id.uuidString.lowercased(), status: "queued"),
+                status: .accepted,
+                headers: [.location: "/v1/deliveries/\(id.uuidString.lowercased())"]
+            )
         }
-        routes.get("/v1/deliveries/{id}", summary: "A delivery: status, attempts, last error, the provider's (trimmed) answer.", responses: [.ok: .json(DeliveryView.self, "The delivery."), .notFound: "No such delivery."]) { _, context in
+        routes.get(
+            "/v1/deliveries/{id}",
+            summary: "A delivery: status, attempts, last error, the provider's (trimmed) answer.",
+            responses: [.ok: .json(DeliveryView.self, "The delivery."), .notFound: "No such delivery."]
+        ) { _, context in
             guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)), let delivery = try await requireStore().delivery(id) else {
                 throw HTTPError(.notFound, message: "No such delivery.")
             }
             return JSONResponse(delivery)
         }
-        routes.get("/v1/deliveries", summary: "Recent deliveries, newest first.", query: [status, limit], responses: [.ok: .json(DeliveryList.self, "The deliveries.")]) { request, _ in
+        routes.get(
+            "/v1/deliveries",
+            summary: "Recent deliveries, newest first.",
+            query: [status, limit],
+            responses: [.ok: .json(DeliveryList.self, "The deliveries.")]
+        ) { request, _ in
             var query = ListQuery(request)
             let status = query.value(status)
             let limit = query.value(limit) ?? 100
             try query.validated()
             return JSONResponse(DeliveryList(deliveries: try await requireStore().deliveries(status: status, limit: limit)))
         }
-        routes.post("/v1/deliveries/{id}/retry", summary: "Queues a dead or failed delivery again.", responses: [.accepted: .json(DeliveryQueued.self, "Queued again."), .notFound: "No such delivery.", .conflict: "Not dead or failed."]) { _, context in
-            guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw HTTPError(.notFound, message: "No such delivery.") }
+        routes.post(
+            "/v1/deliveries/{id}/retry",
+            summary: "Queues a dead or failed delivery again.",
+            responses: [.accepted: .json(DeliveryQueued.self, "Queued again."), .notFound: "No such delivery.", .conflict: "Not dead or failed."]
+        ) { _, context in
+            guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else {
+                throw HTTPError(.notFound, message: "No such delivery.")
+            }
             let store = try requireStore()
             guard try await store.requeue(id) else {
                 guard try await store.delivery(id) != nil else { throw HTTPError(.notFound, message: "No such delivery.") }
@@ -100,11 +125,25 @@ enum IntegrationsRoutes {
             }
             return JSONResponse(DeliveryQueued(id: id.uuidString.lowercased(), status: "queued"), status: .accepted)
         }
-        routes.get("/v1/providers", summary: "Every provider, configured or not, with its breaker state and outcome counts since start.", responses: [.ok: .json(ProviderList.self, "The providers.")]) { _, _ in
-            JSONResponse(ProviderList(providers: registry.entries.map { entry in
-                let counts = entry.counts.withLockedValue { $0 }
-                return ProviderView(name: entry.provider.name, status: entry.provider.isConfigured ? "configured" : "unconfigured", breaker: entry.policy.breaker.currentState.rawValue, successes: counts.successes, failures: counts.failures)
-            }))
+        routes.get(
+            "/v1/providers",
+            summary: "Every provider, configured or not, with its breaker state and outcome counts since start.",
+            responses: [.ok: .json(ProviderList.self, "The providers.")]
+        ) { _, _ in
+            JSONResponse(
+                ProviderList(
+                    providers: registry.entries.map { entry in
+                        let counts = entry.counts.withLockedValue { $0 }
+                        return ProviderView(
+                            name: entry.provider.name,
+                            status: entry.provider.isConfigured ? "configured" : "unconfigured",
+                            breaker: entry.policy.breaker.currentState.rawValue,
+                            successes: counts.successes,
+                            failures: counts.failures
+                        )
+                    }
+                )
+            )
         }
     }
 }

@@ -40,9 +40,16 @@ public enum IntegrationsService {
     static func registry(_ environment: ServiceEnvironment) throws -> ProviderRegistry {
         let config = environment.config
         let providers: [any Provider] = [
-            SlackProvider(botToken: try config.string("SLACK_BOT_TOKEN"), webhookURL: try config.string("SLACK_WEBHOOK_URL"), apiBaseURL: try config.string("SLACK_API_BASE_URL", default: "https://slack.com/api")),
+            SlackProvider(
+                botToken: try config.string("SLACK_BOT_TOKEN"),
+                webhookURL: try config.string("SLACK_WEBHOOK_URL"),
+                apiBaseURL: try config.string("SLACK_API_BASE_URL", default: "https://slack.com/api")
+            ),
             WebhookProvider(signingSecret: try config.string("WEBHOOK_SIGNING_SECRET"), targets: try webhookTargets(config)),
-            PagerDutyProvider(routingKey: try config.string("PAGERDUTY_ROUTING_KEY"), eventsURL: try config.string("PAGERDUTY_EVENTS_URL", default: "https://events.pagerduty.com/v2/enqueue")),
+            PagerDutyProvider(
+                routingKey: try config.string("PAGERDUTY_ROUTING_KEY"),
+                eventsURL: try config.string("PAGERDUTY_EVENTS_URL", default: "https://events.pagerduty.com/v2/enqueue")
+            ),
         ]
         return try ProviderRegistry(providers: providers, config: config, metrics: environment.metrics)
     }

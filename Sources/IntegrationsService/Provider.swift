@@ -65,11 +65,20 @@ struct SlackProvider: Provider {
     func send(_ delivery: Delivery, http: OutboundHTTP, timeout: Duration) async throws -> OutboundHTTP.Reply {
         let text = AnyJSON.string(delivery.message ?? "")
         if let botToken {
-            let (request, _) = try jsonRequest(apiBaseURL + "/chat.postMessage", body: ["channel": .string(delivery.target), "text": text], headers: [("Authorization", "Bearer \(botToken)")])
+            let (request, _) = try jsonRequest(
+                apiBaseURL + "/chat.postMessage",
+                body: ["channel": .string(delivery.target), "text": text],
+                headers: [("Authorization", "Bearer \(botToken)")]
+            )
             let reply = try await http.send(request, timeout: timeout).requireSuccess()
             // Slack answers 200 with {"ok": false, "error": …} for requests it refuses.
             if reply.text.contains("\"ok\":false") {
-                throw ProviderFailure(retryable: reply.text.contains("ratelimited"), countsAgainstBreaker: false, status: reply.status, description: "slack refused: \(reply.excerpt(limit: 300))")
+                throw ProviderFailure(
+                    retryable: reply.text.contains("ratelimited"),
+                    countsAgainstBreaker: false,
+                    status: reply.status,
+                    description: "slack refused: \(reply.excerpt(limit: 300))"
+                )
             }
             return reply
         }
@@ -100,7 +109,10 @@ struct WebhookProvider: Provider {
     }
 
     func send(_ delivery: Delivery, http: OutboundHTTP, timeout: Duration) async throws -> OutboundHTTP.Reply {
-        let body: [String: AnyJSON] = delivery.payload.flatMap { try? JSONDecoder().decode([String: AnyJSON].self, from: Data($0.utf8)) } ?? ["text": .string(delivery.message ?? "")]
+        let body: [String: AnyJSON] =
+            delivery.payload.flatMap { try? JSONDecoder().decode([String: AnyJSON].self, from: Data($0.utf8)) } ?? [
+                "text": .string(delivery.message ?? "")
+            ]
         let timestamp = String(Int(Date().timeIntervalSince1970))
         let id = delivery.id.uuidString.lowercased()
         var (request, bytes) = try jsonRequest(delivery.target, body: body)
@@ -145,12 +157,18 @@ struct PagerDutyProvider: Provider {
 
     func send(_ delivery: Delivery, http: OutboundHTTP, timeout: Duration) async throws -> OutboundHTTP.Reply {
         let details = delivery.payload.flatMap { try? JSONDecoder().decode(AnyJSON.self, from: Data($0.utf8)) } ?? .object([:])
-        let (request, _) = try jsonRequest(eventsURL, body: [
-            "routing_key": .string(routingKey ?? ""),
-            "event_action": .string("trigger"),
-            "dedup_key": .string(delivery.id.uuidString.lowercased()),
-            "payload": .object(["summary": .string(delivery.message ?? ""), "source": .string(delivery.target.isEmpty ? "assistant" : delivery.target), "severity": .string("error"), "custom_details": details]),
-        ])
+        let (request, _) = try jsonRequest(
+            eventsURL,
+            body: [
+                "routing_key": .string(routingKey ?? ""),
+                "event_action": .string("trigger"),
+                "dedup_key": .string(delivery.id.uuidString.lowercased()),
+                "payload": .object([
+                    "summary": .string(delivery.message ?? ""), "source": .string(delivery.target.isEmpty ? "assistant" : delivery.target),
+                    "severity": .string("error"), "custom_details": details,
+                ]),
+            ]
+        )
         return try await http.send(request, timeout: timeout).requireSuccess()
     }
 }

@@ -35,8 +35,12 @@ enum NLURoutes {
         }
 
         routes.post(
-            "/v1/parse", summary: "Intent with ranking, entities with offsets and normalised values, and sentiment of {text, reference_time?, timezone?, model?}.",
-            responses: [.ok: "The parse.", .unprocessableContent: "Empty or too long text, bad reference_time, timezone or model.", .serviceUnavailable: "The model is not loaded yet."]
+            "/v1/parse",
+            summary: "Intent with ranking, entities with offsets and normalised values, and sentiment of {text, reference_time?, timezone?, model?}.",
+            responses: [
+                .ok: "The parse.", .unprocessableContent: "Empty or too long text, bad reference_time, timezone or model.",
+                .serviceUnavailable: "The model is not loaded yet.",
+            ]
         ) { request, context in
             let body = try await request.decodeJSON(as: ParseRequest.self, context: context)
             let options = try ParseOptions(referenceTime: body.referenceTime, timezone: body.timezone, model: body.model)
@@ -46,8 +50,13 @@ enum NLURoutes {
             return JSONResponse(try await parser.parse([body.text], options: options)[0])
         }
         routes.post(
-            "/v1/parse/batch", summary: "Parses up to 100 {texts} sharing reference_time, timezone and model, with one embedder call.",
-            responses: [.ok: "{results}, in the order of texts.", .unprocessableContent: "No texts, more than 100, or a text that is empty or too long (texts[i]).", .serviceUnavailable: "The model is not loaded yet."]
+            "/v1/parse/batch",
+            summary: "Parses up to 100 {texts} sharing reference_time, timezone and model, with one embedder call.",
+            responses: [
+                .ok: "{results}, in the order of texts.",
+                .unprocessableContent: "No texts, more than 100, or a text that is empty or too long (texts[i]).",
+                .serviceUnavailable: "The model is not loaded yet.",
+            ]
         ) { request, context in
             let body = try await request.decodeJSON(as: BatchParseRequest.self, context: context)
             let options = try ParseOptions(referenceTime: body.referenceTime, timezone: body.timezone, model: body.model)
@@ -55,31 +64,53 @@ enum NLURoutes {
                 throw ValidationError(field: "texts", message: "must hold 1 to \(ParseOptions.maxBatch) texts")
             }
             let problems = body.texts.enumerated().compactMap { ParseOptions.problem(with: $1, field: "texts[\($0)]", maxCharacters: maxCharacters) }
-            guard problems.isEmpty else { throw ValidationError(fields: problems, detail: problems.map { "\($0.field): \($0.message)" }.joined(separator: "; ")) }
+            guard problems.isEmpty else {
+                throw ValidationError(fields: problems, detail: problems.map { "\($0.field): \($0.message)" }.joined(separator: "; "))
+            }
             return JSONResponse(BatchParseResult(results: try await parser.parse(body.texts, options: options)))
         }
         routes.on(
-            .put, "/v1/models/{name}", summary: "Trains a new version of a model from {intents: {name: [examples]}, entities?: {lookups?, regexes?}}.",
-            responses: [.created: "{name, version, intents, training_seconds, cross_validation: {accuracy, macro_f1}}.", .unprocessableContent: "Training data problems, each named.", .serviceUnavailable: "The database is not configured or not migrated yet."]
+            .put,
+            "/v1/models/{name}",
+            summary: "Trains a new version of a model from {intents: {name: [examples]}, entities?: {lookups?, regexes?}}.",
+            responses: [
+                .created: "{name, version, intents, training_seconds, cross_validation: {accuracy, macro_f1}}.",
+                .unprocessableContent: "Training data problems, each named.",
+                .serviceUnavailable: "The database is not configured or not migrated yet.",
+            ]
         ) { request, context in
             let name = try modelName(context)
             let data = try await request.decodeJSON(as: TrainingData.self, context: context)
             let problems = data.problems(maxExampleCharacters: maxCharacters)
             guard problems.isEmpty else {
-                throw ValidationError(fields: problems.map { FieldError(field: $0.field, message: $0.message) }, detail: "The training data has \(problems.count) problem(s).")
+                throw ValidationError(
+                    fields: problems.map { FieldError(field: $0.field, message: $0.message) },
+                    detail: "The training data has \(problems.count) problem(s)."
+                )
             }
             _ = try requireStore()
             guard let trainer else { throw HTTPError(.serviceUnavailable, message: "The database is not configured.") }
             let summary = try await trainer.train(name: name, data: data)
             return JSONResponse(
-                TrainingResponse(name: name, version: summary.version, intents: summary.intents, trainingSeconds: summary.trainingSeconds, crossValidation: summary.crossValidation),
-                status: .created, headers: [.location: "/v1/models/\(name)"]
+                TrainingResponse(
+                    name: name,
+                    version: summary.version,
+                    intents: summary.intents,
+                    trainingSeconds: summary.trainingSeconds,
+                    crossValidation: summary.crossValidation
+                ),
+                status: .created,
+                headers: [.location: "/v1/models/\(name)"]
             )
         }
         routes.get("/v1/models", summary: "The newest version of every model.", responses: [.ok: "{models}."]) { _, _ in
             JSONResponse(["models": try await requireStore().summaries()])
         }
-        routes.get("/v1/models/{name}", summary: "A model's newest version with its training data.", responses: [.ok: "The model.", .notFound: "No such model."]) { _, context in
+        routes.get(
+            "/v1/models/{name}",
+            summary: "A model's newest version with its training data.",
+            responses: [.ok: "The model.", .notFound: "No such model."]
+        ) { _, context in
             let name = try modelName(context)
             let store = try requireStore()
             guard var summary = try await store.summary(name), let stored = try await store.model(name) else {
@@ -88,7 +119,12 @@ enum NLURoutes {
             summary.trainingData = stored.data
             return JSONResponse(summary)
         }
-        routes.on(.delete, "/v1/models/{name}", summary: "Deletes every version of a model; replicas stop serving it.", responses: [.noContent: "Deleted.", .notFound: "No such model."]) { _, context in
+        routes.on(
+            .delete,
+            "/v1/models/{name}",
+            summary: "Deletes every version of a model; replicas stop serving it.",
+            responses: [.noContent: "Deleted.", .notFound: "No such model."]
+        ) { _, context in
             let name = try modelName(context)
             guard try await requireStore().delete(name) else { throw HTTPError(.notFound, message: "No such model.") }
             try await parser.registry.reload(name)

@@ -12,7 +12,8 @@ public enum NLUService {
 
     /// nlu with the embedder `makeEmbedder` builds from the service's environment (its
     /// settings, logger).
-    public static func definition(embedder makeEmbedder: @escaping @Sendable (ServiceEnvironment) throws -> any SentenceEmbedder) -> ServiceDefinition {
+    public static func definition(embedder makeEmbedder: @escaping @Sendable (ServiceEnvironment) throws -> any SentenceEmbedder) -> ServiceDefinition
+    {
         ServiceDefinition(
             name: "nlu",
             defaultPort: 8003,
@@ -26,11 +27,27 @@ public enum NLUService {
                 let metrics = NLUMetrics(metrics: environment.metrics)
                 let store = environment.database.map(ModelStore.init)
                 let registry = ModelRegistry(store: store, embedderName: embedder.modelName, logger: environment.logger)
-                let parser = TextParser(registry: registry, embedder: embedder, sentiment: sentimentAnalyzer(modelsFolder, environment: environment), metrics: metrics)
-                let trainer = store.map { ModelTrainer(embedder: embedder, store: $0, registry: registry, redis: environment.redis, metrics: metrics, logger: environment.logger) }
+                let parser = TextParser(
+                    registry: registry,
+                    embedder: embedder,
+                    sentiment: sentimentAnalyzer(modelsFolder, environment: environment),
+                    metrics: metrics
+                )
+                let trainer = store.map {
+                    ModelTrainer(
+                        embedder: embedder,
+                        store: $0,
+                        registry: registry,
+                        redis: environment.redis,
+                        metrics: metrics,
+                        logger: environment.logger
+                    )
+                }
                 NLURoutes.add(to: routes, parser: parser, trainer: trainer, maxCharacters: maxCharacters)
                 if let database = environment.database {
-                    routes.runInBackground(ModelReloader(registry: registry, database: database, redis: environment.redis, logger: environment.logger))
+                    routes.runInBackground(
+                        ModelReloader(registry: registry, database: database, redis: environment.redis, logger: environment.logger)
+                    )
                     if let trainer { routes.runInBackground(DefaultModel(trainer: trainer, database: database, logger: environment.logger)) }
                 }
             }
@@ -44,7 +61,10 @@ public enum NLUService {
         do {
             return SentimentAnalyzer(lexicon: try ValenceLexicon(contentsOf: file))
         } catch {
-            environment.logger.error("sentiment lexicon not loaded; run ops/models", metadata: ["file": "\(file.path)", "error": "\(String(reflecting: error))"])
+            environment.logger.error(
+                "sentiment lexicon not loaded; run ops/models",
+                metadata: ["file": "\(file.path)", "error": "\(String(reflecting: error))"]
+            )
             return nil
         }
     }

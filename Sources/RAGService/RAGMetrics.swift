@@ -10,21 +10,47 @@ struct RAGMetrics: Sendable {
     private let searchDuration: MetricName
     private let answers: MetricName
 
-    static let indexBuckets: [Duration] = [.milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(180)]
-    static let searchBuckets: [Duration] = [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(20), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1)]
+    static let indexBuckets: [Duration] = [
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30),
+        .seconds(60), .seconds(180),
+    ]
+    static let searchBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(20), .milliseconds(50), .milliseconds(100),
+        .milliseconds(250), .milliseconds(500), .seconds(1),
+    ]
 
     init(metrics: ServiceMetrics) {
         self.metrics = metrics
         let service = metrics.service
         indexedChunks = metrics.registry.makeCounter(
-            descriptor: MetricName(namespace: service, metricName: "index_chunks", unitName: "total", helpText: "Chunks stored by index jobs (copied ones included).").descriptor
+            descriptor: MetricName(
+                namespace: service,
+                metricName: "index_chunks",
+                unitName: "total",
+                helpText: "Chunks stored by index jobs (copied ones included)."
+            ).descriptor
         )
         indexDuration = metrics.registry.makeDurationHistogram(
-            descriptor: MetricName(namespace: service, metricName: "index_duration", unitName: "seconds", helpText: "Time to index one document: fetch, extraction, chunking, embedding and storage.").descriptor,
+            descriptor: MetricName(
+                namespace: service,
+                metricName: "index_duration",
+                unitName: "seconds",
+                helpText: "Time to index one document: fetch, extraction, chunking, embedding and storage."
+            ).descriptor,
             buckets: Self.indexBuckets
         )
-        searchDuration = MetricName(namespace: service, metricName: "search_duration", unitName: "seconds", helpText: "Time to rank chunks for a query, embedding included, by mode.")
-        answers = MetricName(namespace: service, metricName: "answer", unitName: "total", helpText: "Answers by mode and whether a configured model failed (degraded).")
+        searchDuration = MetricName(
+            namespace: service,
+            metricName: "search_duration",
+            unitName: "seconds",
+            helpText: "Time to rank chunks for a query, embedding included, by mode."
+        )
+        answers = MetricName(
+            namespace: service,
+            metricName: "answer",
+            unitName: "total",
+            helpText: "Answers by mode and whether a configured model failed (degraded)."
+        )
     }
 
     func recordIndexed(chunks: Int, duration: Duration) {
@@ -33,7 +59,8 @@ struct RAGMetrics: Sendable {
     }
 
     func recordSearch(mode: SearchRequest.Mode, duration: Duration) {
-        metrics.registry.makeDurationHistogram(descriptor: searchDuration.descriptor, labels: [("mode", mode.rawValue)], buckets: Self.searchBuckets).record(duration)
+        metrics.registry.makeDurationHistogram(descriptor: searchDuration.descriptor, labels: [("mode", mode.rawValue)], buckets: Self.searchBuckets)
+            .record(duration)
     }
 
     func recordAnswer(mode: Answer.Mode, degraded: Bool) {

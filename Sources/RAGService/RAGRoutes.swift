@@ -19,50 +19,97 @@ struct RAGRoutes: Sendable {
     /// `POST /v1/answer`'s `top_k` when none is given.
     static let answerTopK = 5
 
-    static func add(to routes: ServiceRoutes, embedder: any SentenceEmbedder, generative: GenerativeAnswerer?, settings: RAGSettings, metrics: RAGMetrics) {
+    static func add(
+        to routes: ServiceRoutes,
+        embedder: any SentenceEmbedder,
+        generative: GenerativeAnswerer?,
+        settings: RAGSettings,
+        metrics: RAGMetrics
+    ) {
         let environment = routes.environment
         /// Every route needs the database, so each answers 503 until it is there and migrated.
-        func using<Output: ResponseGenerator & Sendable>(_ body: @escaping @Sendable (RAGRoutes, Request, ServiceRequestContext) async throws -> Output) -> @Sendable (Request, ServiceRequestContext) async throws -> Output {
+        func using<Output: ResponseGenerator & Sendable>(
+            _ body: @escaping @Sendable (RAGRoutes, Request, ServiceRequestContext) async throws -> Output
+        ) -> @Sendable (Request, ServiceRequestContext) async throws -> Output {
             { request, context in
                 let database = try environment.requireDatabase()
                 let handlers = RAGRoutes(
                     search: ChunkSearch(database: database, efSearch: settings.efSearch, vectorWeight: settings.vectorWeight),
-                    embedder: embedder, answerer: ExtractiveAnswerer(embedder: embedder, minScore: settings.minScore), generative: generative,
-                    store: DocumentStore(database: database), metrics: metrics, logger: environment.logger
+                    embedder: embedder,
+                    answerer: ExtractiveAnswerer(embedder: embedder, minScore: settings.minScore),
+                    generative: generative,
+                    store: DocumentStore(database: database),
+                    metrics: metrics,
+                    logger: environment.logger
                 )
                 return try await body(handlers, request, context)
             }
         }
 
         routes.post(
-            "/v1/search", summary: "Ranked chunks for {query, collection?, filter? (metadata the document contains), top_k? (1–50, 10), mode?: hybrid|vector|keyword}.",
-            responses: [.ok: "{results: [{chunk_id, score, similarity, vector_rank, keyword_rank, document_id, item_id, title, metadata, text, page, start, end, heading}]}.", .unprocessableContent: "Invalid fields, each named."],
-            idempotent: true, handler: using { try await $0.search($1, $2) }
+            "/v1/search",
+            summary:
+                "Ranked chunks for {query, collection?, filter? (metadata the document contains), top_k? (1–50, 10), mode?: hybrid|vector|keyword}.",
+            responses: [
+                .ok:
+                    "{results: [{chunk_id, score, similarity, vector_rank, keyword_rank, document_id, item_id, title, metadata, text, page, start, end, heading}]}.",
+                .unprocessableContent: "Invalid fields, each named.",
+            ],
+            idempotent: true,
+            handler: using { try await $0.search($1, $2) }
         )
         routes.post(
-            "/v1/answer", summary: "An answer to {question, collection?, filter?, top_k? (1–50, 5)} from the documents, with citations.",
-            responses: [.ok: "{answer, citations: [{document_id, item_id, title, page, chunk_id, quote}], mode: extractive|generative, degraded, found}; a failing model degrades to extractive, never an error.", .unprocessableContent: "Invalid fields, each named."],
-            idempotent: true, handler: using { try await $0.answer($1, $2) }
+            "/v1/answer",
+            summary: "An answer to {question, collection?, filter?, top_k? (1–50, 5)} from the documents, with citations.",
+            responses: [
+                .ok:
+                    "{answer, citations: [{document_id, item_id, title, page, chunk_id, quote}], mode: extractive|generative, degraded, found}; a failing model degrades to extractive, never an error.",
+                .unprocessableContent: "Invalid fields, each named.",
+            ],
+            idempotent: true,
+            handler: using { try await $0.answer($1, $2) }
         )
-        routes.get("/v1/collections", summary: "Every collection with its document and chunk counts.", responses: [.ok: "{collections: [{name, documents, chunks, created_at}]}."], handler: using { handlers, _, _ in
-            JSONResponse(["collections": try await handlers.store.collections()])
-        })
         routes.get(
-            "/v1/documents", summary: "Indexed documents, newest first: ?collection=&limit= (1–200, 50)&cursor=.",
-            responses: [.ok: "{documents, next_cursor}.", .unprocessableContent: "Invalid query."], handler: using { try await $0.documents($1, $2) }
+            "/v1/collections",
+            summary: "Every collection with its document and chunk counts.",
+            responses: [.ok: "{collections: [{name, documents, chunks, created_at}]}."],
+            handler: using { handlers, _, _ in
+                JSONResponse(["collections": try await handlers.store.collections()])
+            }
         )
-        routes.get("/v1/documents/{id}", summary: "A document with its chunk count and pages.", responses: [.ok: "The document.", .notFound: "No such document."], handler: using { handlers, _, context in
-            guard let document = try await handlers.store.document(try Self.id(context)) else { throw HTTPError(.notFound, message: "No such document.") }
-            return document
-        })
-        routes.on(.delete, "/v1/documents/{id}", summary: "Deletes a document and its chunks; searches no longer return them.", responses: [.noContent: "Deleted.", .notFound: "No such document."], handler: using { handlers, _, context in
-            guard try await handlers.store.delete(try Self.id(context)) else { throw HTTPError(.notFound, message: "No such document.") }
-            return Response(status: .noContent)
-        })
+        routes.get(
+            "/v1/documents",
+            summary: "Indexed documents, newest first: ?collection=&limit= (1–200, 50)&cursor=.",
+            responses: [.ok: "{documents, next_cursor}.", .unprocessableContent: "Invalid query."],
+            handler: using { try await $0.documents($1, $2) }
+        )
+        routes.get(
+            "/v1/documents/{id}",
+            summary: "A document with its chunk count and pages.",
+            responses: [.ok: "The document.", .notFound: "No such document."],
+            handler: using { handlers, _, context in
+                guard let document = try await handlers.store.document(try Self.id(context)) else {
+                    throw HTTPError(.notFound, message: "No such document.")
+                }
+                return document
+            }
+        )
+        routes.on(
+            .delete,
+            "/v1/documents/{id}",
+            summary: "Deletes a document and its chunks; searches no longer return them.",
+            responses: [.noContent: "Deleted.", .notFound: "No such document."],
+            handler: using { handlers, _, context in
+                guard try await handlers.store.delete(try Self.id(context)) else { throw HTTPError(.notFound, message: "No such document.") }
+                return Response(status: .noContent)
+            }
+        )
     }
 
     static func id(_ context: ServiceRequestContext) throws -> UUID {
-        guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else { throw HTTPError(.notFound, message: "No such document.") }
+        guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else {
+            throw HTTPError(.notFound, message: "No such document.")
+        }
         return id
     }
 
@@ -93,9 +140,18 @@ struct RAGRoutes: Sendable {
         let body = try await request.decodeJSON(as: AnswerRequest.self, context: context)
         let query: ChunkQuery
         do {
-            query = try SearchRequest(query: body.question, collection: body.collection, filter: body.filter, topK: body.topK ?? Self.answerTopK, mode: .hybrid).validated()
+            query = try SearchRequest(
+                query: body.question,
+                collection: body.collection,
+                filter: body.filter,
+                topK: body.topK ?? Self.answerTopK,
+                mode: .hybrid
+            ).validated()
         } catch {
-            throw ValidationError(fields: error.fields.map { FieldError(field: $0.field == "query" ? "question" : $0.field, message: $0.message) }, detail: "The question is not valid.")
+            throw ValidationError(
+                fields: error.fields.map { FieldError(field: $0.field == "query" ? "question" : $0.field, message: $0.message) },
+                detail: "The question is not valid."
+            )
         }
         let (hits, vector) = try await retrieve(query)
         let answer = try await compose(body.question, vector: vector ?? [], hits: hits)

@@ -19,7 +19,10 @@ public enum RAGService {
             let settings = try RAGSettings(config: config)
             let embedder = try MiniLMEmbedder.configured(by: config)
             guard embedder.dimension == RAGSchema.dimension else {
-                throw ConfigError(name: "MODELS_DIR", reason: "the model's vectors have \(embedder.dimension) dimensions; rag's schema stores \(RAGSchema.dimension)")
+                throw ConfigError(
+                    name: "MODELS_DIR",
+                    reason: "the model's vectors have \(embedder.dimension) dimensions; rag's schema stores \(RAGSchema.dimension)"
+                )
             }
             let metrics = RAGMetrics(metrics: environment.metrics)
             EmbeddingsRoutes.add(to: routes, embedder: embedder, maxInputs: try config.int("EMBED_MAX_INPUTS", default: 128, range: 1...2048))
@@ -29,14 +32,21 @@ public enum RAGService {
                 let tokenizer = embedder.model.tokenizer
                 let indexer = DocumentIndexer(
                     items: IngestionItems(
-                        baseURL: settings.ingestionURL, apiKey: environment.settings.serviceAPIKey,
+                        baseURL: settings.ingestionURL,
+                        apiKey: environment.settings.serviceAPIKey,
                         http: OutboundHTTP(bodyLimit: settings.maxDocumentBytes),
-                        policy: ResiliencePolicy(provider: "ingestion", settings: try ResilienceSettings(provider: "ingestion", config: config), metrics: environment.metrics)
+                        policy: ResiliencePolicy(
+                            provider: "ingestion",
+                            settings: try ResilienceSettings(provider: "ingestion", config: config),
+                            metrics: environment.metrics
+                        )
                     ),
                     store: DocumentStore(database: database),
                     extractor: DocumentExtractor(limits: settings.extractionLimits),
                     chunker: Chunker(policy: settings.chunking, countTokens: { tokenizer.pieceCount($0) }),
-                    embedder: embedder, metrics: metrics, logger: environment.logger
+                    embedder: embedder,
+                    metrics: metrics,
+                    logger: environment.logger
                 )
                 let worker = try JobWorker.Configuration(stream: indexStream, group: "rag", config: config)
                 routes.runInBackground(JobWorker(configuration: worker, redis: redis, logger: environment.logger, handler: indexer.handle))

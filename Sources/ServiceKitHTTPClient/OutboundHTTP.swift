@@ -77,7 +77,9 @@ public struct OutboundHTTP: Sendable {
         request.headers.replaceOrAdd(name: "traceparent", value: (TraceContext.current?.child() ?? .start()).traceparent)
         var timeout = timeout
         if let remaining = RequestDeadline.remaining {
-            guard remaining > .zero else { throw ProviderFailure(retryable: false, countsAgainstBreaker: false, description: "the request's deadline passed before the call") }
+            guard remaining > .zero else {
+                throw ProviderFailure(retryable: false, countsAgainstBreaker: false, description: "the request's deadline passed before the call")
+            }
             request.headers.replaceOrAdd(name: RequestDeadline.headerName, value: RequestDeadline.headerValue(remaining))
             timeout = min(timeout, remaining)
         }

@@ -25,7 +25,12 @@ public struct ServiceClient: Sendable {
     /// repeat (a retry, or a replica resuming the same step) replay the first answer. Keys
     /// are sorted, so the same body is the same bytes in every process (the receiver's
     /// idempotency check compares them).
-    public func post<Body: Encodable & Sendable, Answer: Decodable & Sendable>(_ path: String, _ body: Body, idempotencyKey: String? = nil, as answer: Answer.Type) async throws -> Answer {
+    public func post<Body: Encodable & Sendable, Answer: Decodable & Sendable>(
+        _ path: String,
+        _ body: Body,
+        idempotencyKey: String? = nil,
+        as answer: Answer.Type
+    ) async throws -> Answer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let bytes = try encoder.encode(body)
@@ -34,7 +39,13 @@ public struct ServiceClient: Sendable {
 
     /// `POST path` with `body` sent as it is under `contentType` (an upload: audio, a
     /// multipart form), decoding the 2xx JSON answer.
-    public func post<Answer: Decodable & Sendable>(_ path: String, bytes body: [UInt8], contentType: String, idempotencyKey: String? = nil, as answer: Answer.Type) async throws -> Answer {
+    public func post<Answer: Decodable & Sendable>(
+        _ path: String,
+        bytes body: [UInt8],
+        contentType: String,
+        idempotencyKey: String? = nil,
+        as answer: Answer.Type
+    ) async throws -> Answer {
         try await call(.POST, path, body: body, contentType: contentType, idempotencyKey: idempotencyKey, as: answer)
     }
 
@@ -43,7 +54,14 @@ public struct ServiceClient: Sendable {
         try await call(.GET, path, body: nil, contentType: nil, idempotencyKey: nil, as: answer)
     }
 
-    private func call<Answer: Decodable & Sendable>(_ method: HTTPMethod, _ path: String, body: [UInt8]?, contentType: String?, idempotencyKey: String?, as _: Answer.Type) async throws -> Answer {
+    private func call<Answer: Decodable & Sendable>(
+        _ method: HTTPMethod,
+        _ path: String,
+        body: [UInt8]?,
+        contentType: String?,
+        idempotencyKey: String?,
+        as _: Answer.Type
+    ) async throws -> Answer {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
@@ -57,7 +75,15 @@ public struct ServiceClient: Sendable {
         do {
             return try JSONDecoder().decode(Answer.self, from: Data(reply.body.readableBytesView))
         } catch {
-            throw ProviderCallError.failed(ProviderFailure(retryable: false, countsAgainstBreaker: false, status: reply.status, description: "unreadable answer from \(path): \(error)"), attempts: 1)
+            throw ProviderCallError.failed(
+                ProviderFailure(
+                    retryable: false,
+                    countsAgainstBreaker: false,
+                    status: reply.status,
+                    description: "unreadable answer from \(path): \(error)"
+                ),
+                attempts: 1
+            )
         }
     }
 }

@@ -9,7 +9,9 @@ public enum CompressionRatio {
         var compressedSize = compressBound(uLong(bytes.count))
         var compressed = [UInt8](repeating: 0, count: Int(compressedSize))
         let status = compressed.withUnsafeMutableBufferPointer { out in
-            bytes.withUnsafeBufferPointer { input in compress2(out.baseAddress, &compressedSize, input.baseAddress, uLong(input.count), Z_DEFAULT_COMPRESSION) }
+            bytes.withUnsafeBufferPointer { input in
+                compress2(out.baseAddress, &compressedSize, input.baseAddress, uLong(input.count), Z_DEFAULT_COMPRESSION)
+            }
         }
         guard status == Z_OK, compressedSize > 0 else { return 1 }
         return Double(bytes.count) / Double(compressedSize)

@@ -80,7 +80,10 @@ public final class SpeechStream {
         guard ContinuousClock.now >= nextPartial else { return [] }
         let started = ContinuousClock.now
         do {
-            let result = try await transcriber.transcribe(DecodedAudio(samples: pending, format: "PCM stream", originalSampleRate: DecodedAudio.sampleRate, originalChannels: 1), options: options)
+            let result = try await transcriber.transcribe(
+                DecodedAudio(samples: pending, format: "PCM stream", originalSampleRate: DecodedAudio.sampleRate, originalChannels: 1),
+                options: options
+            )
             nextPartial = started + max(.seconds(partialInterval), (ContinuousClock.now - started) * 2)
             let text = result.transcript.text
             return text.isEmpty ? [] : [.partial(text: text, start: pendingStart + (result.transcript.segments.first?.start ?? 0))]
@@ -91,7 +94,12 @@ public final class SpeechStream {
 
     /// Decodes the first `count` pending samples as final segments and drops them.
     private func finalise(count: Int) async throws -> [Event] {
-        let audio = DecodedAudio(samples: Array(pending.prefix(count)), format: "PCM stream", originalSampleRate: DecodedAudio.sampleRate, originalChannels: 1)
+        let audio = DecodedAudio(
+            samples: Array(pending.prefix(count)),
+            format: "PCM stream",
+            originalSampleRate: DecodedAudio.sampleRate,
+            originalChannels: 1
+        )
         var result: Transcriber.Result?
         while result == nil {
             do {

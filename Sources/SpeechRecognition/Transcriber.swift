@@ -110,17 +110,29 @@ public final class Transcriber: Sendable {
                 var words: [Transcript.Word] = []
                 var detected = language
                 for (index, window) in windows.enumerated() {
-                    let range = Int(window.lowerBound * Double(DecodedAudio.sampleRate))..<min(audio.samples.count, Int(window.upperBound * Double(DecodedAudio.sampleRate)))
+                    let range =
+                        Int(
+                            window.lowerBound * Double(DecodedAudio.sampleRate)
+                        )..<min(audio.samples.count, Int(window.upperBound * Double(DecodedAudio.sampleRate)))
                     guard !range.isEmpty else { continue }
-                    let decoded = try decoder.decode(audio.samples[range], offset: window.lowerBound, language: language, options: options, abort: abort)
+                    let decoded = try decoder.decode(
+                        audio.samples[range],
+                        offset: window.lowerBound,
+                        language: language,
+                        options: options,
+                        abort: abort
+                    )
                     if index == 0 { detected = decoded.language }
                     segments += decoded.segments.filter { !$0.text.isEmpty }
                     words += decoded.words
                 }
                 let text = segments.map(\.text).joined(separator: " ")
                 let transcript = Transcript(
-                    text: text, language: detected == "auto" ? "en" : detected, durationSeconds: audio.durationSeconds,
-                    segments: segments, words: options.wordTimestamps ? words : nil
+                    text: text,
+                    language: detected == "auto" ? "en" : detected,
+                    durationSeconds: audio.durationSeconds,
+                    segments: segments,
+                    words: options.wordTimestamps ? words : nil
                 )
                 let elapsed = Double((NIODeadline.now() - started).nanoseconds) / 1e9
                 return Result(transcript: transcript, audio: audio, processingSeconds: elapsed)

@@ -66,7 +66,8 @@ import Testing
 
     @Test func noChunkExceedsTheModelLimitEvenForOneHugeWord() throws {
         // A counter that sees one token per four characters, so a single "word" can be over the limit.
-        let perFourCharacters: @Sendable (String) -> Int = { text in text.split(whereSeparator: \.isWhitespace).reduce(0) { $0 + ($1.count + 3) / 4 } }
+        let perFourCharacters: @Sendable (String) -> Int = { text in text.split(whereSeparator: \.isWhitespace).reduce(0) { $0 + ($1.count + 3) / 4 }
+        }
         let blob = String(repeating: "QUJD", count: 400)
         let document = Self.document([TextUnit(page: nil, text: "Before. " + blob + " After.")])
         let chunker = Chunker(policy: try ChunkingPolicy(targetTokens: 200, overlapTokens: 40), countTokens: perFourCharacters)

@@ -40,7 +40,10 @@ import Testing
 
     @Test func htmlThatIsAllScriptHasNoText() {
         #expect(throws: ExtractionError.noText(format: .html)) {
-            try extractor.extractBlocking(Array("<html><head><script>alert(1)</script></head><body><nav>Menu</nav><style>p{}</style></body></html>".utf8), format: .html)
+            try extractor.extractBlocking(
+                Array("<html><head><script>alert(1)</script></head><body><nav>Menu</nav><style>p{}</style></body></html>".utf8),
+                format: .html
+            )
         }
     }
 

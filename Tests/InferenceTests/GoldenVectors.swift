@@ -27,7 +27,9 @@ struct GoldenVectors: Decodable {
 }
 
 func cosine(_ a: [Float], _ b: [Float]) -> Float {
-    var dot: Float = 0, normA: Float = 0, normB: Float = 0
+    var dot: Float = 0
+    var normA: Float = 0
+    var normB: Float = 0
     for (x, y) in zip(a, b) {
         dot += x * y
         normA += x * x

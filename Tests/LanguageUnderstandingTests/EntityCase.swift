@@ -24,7 +24,15 @@ struct EntityCase: CustomTestStringConvertible, Sendable {
     let zone: String
     let confidence: Double?
 
-    init(_ text: String, _ entity: String, _ span: String, _ value: String, at reference: String = wednesday, in zone: String = "America/New_York", confidence: Double? = nil) {
+    init(
+        _ text: String,
+        _ entity: String,
+        _ span: String,
+        _ value: String,
+        at reference: String = wednesday,
+        in zone: String = "America/New_York",
+        confidence: Double? = nil
+    ) {
         self.text = text
         self.entity = entity
         self.span = span

@@ -20,7 +20,12 @@ import Testing
         Case("between 2 and 4pm", "time", "between 2 and 4pm", Case.interval("2026-03-04T14:00:00-05:00", "2026-03-04T16:00:00-05:00", "hour")),
         Case("from 10pm to 2am", "time", "from 10pm to 2am", Case.interval("2026-03-04T22:00:00-05:00", "2026-03-05T02:00:00-05:00", "hour")),
         Case("on Monday from 9 to 5", "time", "Monday from 9 to 5", Case.interval("2026-03-09T09:00:00-04:00", "2026-03-09T17:00:00-04:00", "hour")),
-        Case("out from Monday to Friday", "time", "from Monday to Friday", Case.interval("2026-03-09T00:00:00-04:00", "2026-03-14T00:00:00-04:00", "day")),
+        Case(
+            "out from Monday to Friday",
+            "time",
+            "from Monday to Friday",
+            Case.interval("2026-03-09T00:00:00-04:00", "2026-03-14T00:00:00-04:00", "day")
+        ),
         Case("3pm on Friday", "time", "3pm on Friday", Case.instant("2026-03-06T15:00:00-05:00", "hour")),
         Case("meet at 9", "time", "at 9", Case.instant("2026-03-05T09:00:00-05:00", "hour")),
         Case("meet at 3", "time", "at 3", Case.instant("2026-03-04T15:00:00-05:00", "hour")),
@@ -59,11 +64,31 @@ import Testing
         Case("in 24 hours", "time", "in 24 hours", Case.instant("2026-03-08T13:00:00-04:00", "hour"), at: Case.beforeSpringForward),
         Case("tomorrow at 2:30am", "time", "tomorrow at 2:30am", Case.instant("2026-03-08T03:30:00-04:00", "minute"), at: Case.beforeSpringForward),
         Case("tomorrow", "time", "tomorrow", Case.instant("2026-03-08T00:00:00-05:00", "day"), at: Case.beforeSpringForward),
-        Case("tomorrow night", "time", "tomorrow night", Case.interval("2026-03-08T18:00:00-04:00", "2026-03-09T00:00:00-04:00", "hour"), at: Case.beforeSpringForward),
+        Case(
+            "tomorrow night",
+            "time",
+            "tomorrow night",
+            Case.interval("2026-03-08T18:00:00-04:00", "2026-03-09T00:00:00-04:00", "hour"),
+            at: Case.beforeSpringForward
+        ),
         Case("tomorrow at 3pm", "time", "tomorrow at 3pm", Case.instant("2026-11-01T15:00:00-05:00", "hour"), at: Case.beforeFallBack),
         Case("in 24 hours", "time", "in 24 hours", Case.instant("2026-11-01T11:00:00-05:00", "hour"), at: Case.beforeFallBack),
-        Case("next week", "time", "next week", Case.interval("2026-03-30T00:00:00+02:00", "2026-04-06T00:00:00+02:00", "week"), at: Case.berlinSaturday, in: "Europe/Berlin"),
-        Case("tomorrow at 10am", "time", "tomorrow at 10am", Case.instant("2026-03-29T10:00:00+02:00", "hour"), at: Case.berlinSaturday, in: "Europe/Berlin"),
+        Case(
+            "next week",
+            "time",
+            "next week",
+            Case.interval("2026-03-30T00:00:00+02:00", "2026-04-06T00:00:00+02:00", "week"),
+            at: Case.berlinSaturday,
+            in: "Europe/Berlin"
+        ),
+        Case(
+            "tomorrow at 10am",
+            "time",
+            "tomorrow at 10am",
+            Case.instant("2026-03-29T10:00:00+02:00", "hour"),
+            at: Case.berlinSaturday,
+            in: "Europe/Berlin"
+        ),
         Case("in 2 days", "time", "in 2 days", Case.instant("2026-03-30T00:00:00+02:00", "day"), at: Case.berlinSaturday, in: "Europe/Berlin"),
     ]
 
@@ -102,7 +127,12 @@ import Testing
         Case("20% off", "percentage", "20%", #"{"value":20}"#),
         Case("12.5 percent", "percentage", "12.5 percent", #"{"value":12.5}"#),
         Case("mail John.Doe@Example.COM now", "email", "John.Doe@Example.COM", #"{"value":"John.Doe@example.com"}"#),
-        Case("see https://example.com/docs, please", "url", "https://example.com/docs", #"{"domain":"example.com","value":"https://example.com/docs"}"#),
+        Case(
+            "see https://example.com/docs, please",
+            "url",
+            "https://example.com/docs",
+            #"{"domain":"example.com","value":"https://example.com/docs"}"#
+        ),
         Case("go to www.swift.org.", "url", "www.swift.org", #"{"domain":"www.swift.org","value":"www.swift.org"}"#),
         Case("code at github.com/apple/swift", "url", "github.com/apple/swift", #"{"domain":"github.com","value":"github.com/apple/swift"}"#),
         Case("call +1 415 555 2671", "phone_number", "+1 415 555 2671", #"{"value":"+14155552671"}"#, confidence: 1),

@@ -26,7 +26,13 @@ import Testing
     }
 
     /// `perClass` noisy unit vectors around each of `classes` centroids.
-    static func clusters(classes: Int, perClass: Int, dimension: Int = 32, noise: Float = 0.6, seed: UInt64 = 7) -> (vectors: [[Float]], labels: [Int], centroids: [[Float]]) {
+    static func clusters(
+        classes: Int,
+        perClass: Int,
+        dimension: Int = 32,
+        noise: Float = 0.6,
+        seed: UInt64 = 7
+    ) -> (vectors: [[Float]], labels: [Int], centroids: [[Float]]) {
         var generator = Generator(state: seed)
         let centroids = (0..<classes).map { _ in generator.direction(dimension) }
         var vectors: [[Float]] = []
@@ -128,7 +134,9 @@ import Testing
         #expect(fields.contains("entities.lookups.team"))
         #expect(fields.contains("entities.regexes.ticket"))
         #expect(fields.contains("entities.regexes.anything"))
-        #expect(TrainingData(intents: ["a": ["1", "2", "3", "4", "5"], "b": ["6", "7", "8", "9", "10"]]).problems(maxExampleCharacters: 100).isEmpty)
+        #expect(
+            TrainingData(intents: ["a": ["1", "2", "3", "4", "5"], "b": ["6", "7", "8", "9", "10"]]).problems(maxExampleCharacters: 100).isEmpty
+        )
         #expect(TrainingData(intents: ["only": ["1", "2", "3", "4", "5"]]).problems(maxExampleCharacters: 100).map(\.field) == ["intents"])
     }
 }

@@ -7,7 +7,8 @@ import Testing
 @Suite struct SentimentAnalyzerTests {
     static let lexiconFile: URL = {
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let models = ProcessInfo.processInfo.environment["MODELS_DIR"].map { URL(fileURLWithPath: $0) } ?? repository.appendingPathComponent(".run/models")
+        let models =
+            ProcessInfo.processInfo.environment["MODELS_DIR"].map { URL(fileURLWithPath: $0) } ?? repository.appendingPathComponent(".run/models")
         return models.appendingPathComponent("vader/vader_lexicon.txt")
     }()
 

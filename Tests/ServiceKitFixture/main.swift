@@ -23,7 +23,13 @@ let fixture = ServiceDefinition(
             return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
         }
         routes.post("/bench/plain", summary: "Echoes the body.", responses: [.created: "The body."], handler: echo)
-        routes.post("/bench/idempotent", summary: "Echoes the body, idempotently.", responses: [.created: "The body."], idempotent: true, handler: echo)
+        routes.post(
+            "/bench/idempotent",
+            summary: "Echoes the body, idempotently.",
+            responses: [.created: "The body."],
+            idempotent: true,
+            handler: echo
+        )
         let database = routes.environment.database
         let store: @Sendable (Request, ServiceRequestContext) async throws -> Response = { request, context in
             let body = try await request.body.collect(upTo: context.maxUploadSize)
@@ -36,14 +42,20 @@ let fixture = ServiceDefinition(
 
         let environment = routes.environment
         guard let stream = try environment.config.string("FIXTURE_JOB_STREAM"), let redis = environment.redis else { return }
-        let configuration = try JobWorker.Configuration(stream: stream, group: environment.config.string("FIXTURE_JOB_GROUP", default: "fixture"), config: environment.config)
+        let configuration = try JobWorker.Configuration(
+            stream: stream,
+            group: environment.config.string("FIXTURE_JOB_GROUP", default: "fixture"),
+            config: environment.config
+        )
         let hangs = try environment.config.string("FIXTURE_JOB_MODE", default: "hang") != "complete"
-        routes.runInBackground(JobWorker(configuration: configuration, redis: redis, logger: environment.logger) { job in
-            guard hangs else { return nil }
-            environment.logger.info("fixture worker took a job and hangs", metadata: ["job_id": "\(job.id)"])
-            try await Task.sleep(for: .seconds(3600))
-            return nil
-        })
+        routes.runInBackground(
+            JobWorker(configuration: configuration, redis: redis, logger: environment.logger) { job in
+                guard hangs else { return nil }
+                environment.logger.info("fixture worker took a job and hangs", metadata: ["job_id": "\(job.id)"])
+                try await Task.sleep(for: .seconds(3600))
+                return nil
+            }
+        )
     }
 )
 

@@ -37,7 +37,9 @@ import Testing
     @Test func emptyValuesCountAsUnsetAtEveryStep() throws {
         let emptyFile = try write("empty", "\n")
         _ = try write("slack_bot_token", "")
-        let config = Config(environment: ["SECRETS_DIR": folder, "SLACK_API_BASE_URL": "", "PAGERDUTY_ROUTING_KEY": " ", "WEBHOOK_SIGNING_SECRET_FILE": emptyFile])
+        let config = Config(environment: [
+            "SECRETS_DIR": folder, "SLACK_API_BASE_URL": "", "PAGERDUTY_ROUTING_KEY": " ", "WEBHOOK_SIGNING_SECRET_FILE": emptyFile,
+        ])
 
         #expect(try config.string("SLACK_BOT_TOKEN") == nil)
         #expect(try config.string("SLACK_API_BASE_URL", default: "https://slack.com/api") == "https://slack.com/api")

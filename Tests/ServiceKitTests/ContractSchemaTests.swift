@@ -1,8 +1,9 @@
 import Foundation
 import Hummingbird
-@testable import ServiceKit
 import TestSupport
 import Testing
+
+@testable import ServiceKit
 
 /// The contract's parts: schemas derived from Codable types, request bodies checked against
 /// them, the `date-time` format, and the document and answers a service gives from them.
@@ -64,7 +65,8 @@ import Testing
         return Dictionary(entry.validator.problems(in: value, against: entry.schema).map { ($0.field, $0.message) }) { first, _ in first }
     }
 
-    static let valid = #"{"id": "6f1c3f3e-6c1e-4a47-9a4b-2a8f2f1f7a10", "placed_at": "2026-01-02T03:04:05Z", "colour": "red", "lines": [{"sku": "a", "quantity": 2}], "tags": {"x": 1}}"#
+    static let valid =
+        #"{"id": "6f1c3f3e-6c1e-4a47-9a4b-2a8f2f1f7a10", "placed_at": "2026-01-02T03:04:05Z", "colour": "red", "lines": [{"sku": "a", "quantity": 2}], "tags": {"x": 1}}"#
 
     @Test func aValidBodyHasNoProblemsAndEveryBrokenRuleIsNamedByItsPath() throws {
         #expect(try Self.problems(Self.valid).isEmpty)
@@ -85,7 +87,10 @@ import Testing
     }
 
     @Test func noStringOrKeyMayHoldUPlus0000AtAnyDepth() throws {
-        let withNUL = Self.valid.replacingOccurrences(of: #""tags": {"x": 1}"#, with: #""tags": {"x": 1}, "extra": {"deep": ["a\u0000b"], "k\u0000": 1}"#)
+        let withNUL = Self.valid.replacingOccurrences(
+            of: #""tags": {"x": 1}"#,
+            with: #""tags": {"x": 1}, "extra": {"deep": ["a\u0000b"], "k\u0000": 1}"#
+        )
         let problems = try Self.problems(withNUL)
         #expect(problems["extra.deep[0]"] == "must not contain U+0000")
         #expect(problems["extra.k\u{0}"]?.contains("U+0000") == true)
@@ -100,7 +105,8 @@ import Testing
     }
 
     @Test(arguments: [
-        "2026-02-29T00:00:00Z", "2026-01-02T24:00:00Z", "2026-01-02T12:99:00Z", "2026-01-02T12:00:60Z", "2026-13-01T00:00:00Z", "2026-01-02 03:04:05Z",
+        "2026-02-29T00:00:00Z", "2026-01-02T24:00:00Z", "2026-01-02T12:99:00Z", "2026-01-02T12:00:60Z", "2026-13-01T00:00:00Z",
+        "2026-01-02 03:04:05Z",
         "2026-01-02T03:04:05", "2026-01-02T03:04:05+0100", "2026-01-02T03:04:05.Z", "2026-01-02T03:04:05Z ", "+2026-01-02T03:04:05Z",
     ])
     func notRFC3339IsNotADateTime(text: String) {

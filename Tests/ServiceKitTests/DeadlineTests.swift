@@ -17,26 +17,34 @@ import Testing
 
         var target: ServiceDefinition {
             let received = self.received
-            return ServiceDefinition(name: "target", defaultPort: 0, addRoutes: { routes in
-                routes.get("/record", summary: "Records the deadline header.", responses: [.ok: "Recorded."]) { request, _ in
-                    received.withLockedValue { $0.append(request.headers[.requestDeadline]) }
-                    return "ok"
+            return ServiceDefinition(
+                name: "target",
+                defaultPort: 0,
+                addRoutes: { routes in
+                    routes.get("/record", summary: "Records the deadline header.", responses: [.ok: "Recorded."]) { request, _ in
+                        received.withLockedValue { $0.append(request.headers[.requestDeadline]) }
+                        return "ok"
+                    }
+                    routes.get("/hang", summary: "Answers after 3 s.", responses: [.ok: "Late."]) { _, _ in
+                        try await Task.sleep(for: .seconds(3))
+                        return "late"
+                    }
                 }
-                routes.get("/hang", summary: "Answers after 3 s.", responses: [.ok: "Late."]) { _, _ in
-                    try await Task.sleep(for: .seconds(3))
-                    return "late"
-                }
-            })
+            )
         }
 
         static func relay(to baseURL: String) -> ServiceDefinition {
-            ServiceDefinition(name: "relay", defaultPort: 0, addRoutes: { routes in
-                routes.get("/call", summary: "Calls the target's /record.", responses: [.ok: "Its answer."]) { request, _ in
-                    let delay = request.uri.queryParameters.get("delay_ms", as: Int.self) ?? 0
-                    try await Task.sleep(for: .milliseconds(delay))
-                    return try await OutboundHTTP().send(HTTPClientRequest(url: baseURL + "/record"), timeout: .seconds(30)).text
+            ServiceDefinition(
+                name: "relay",
+                defaultPort: 0,
+                addRoutes: { routes in
+                    routes.get("/call", summary: "Calls the target's /record.", responses: [.ok: "Its answer."]) { request, _ in
+                        let delay = request.uri.queryParameters.get("delay_ms", as: Int.self) ?? 0
+                        try await Task.sleep(for: .milliseconds(delay))
+                        return try await OutboundHTTP().send(HTTPClientRequest(url: baseURL + "/record"), timeout: .seconds(30)).text
+                    }
                 }
-            })
+            )
         }
     }
 
@@ -72,7 +80,10 @@ import Testing
 
     @Test func aMalformedDeadlineIsA400NamingTheHeader() async throws {
         try await RunningService.with(Fixtures.service) { service in
-            for (key, bad) in [("bad-1", "soon"), ("bad-2", "1.5"), ("bad-3", "+100"), ("bad-4", "1500ms"), ("bad-5", String(repeating: "9", count: 13)), ("bad-6", "-")] {
+            for (key, bad) in [
+                ("bad-1", "soon"), ("bad-2", "1.5"), ("bad-3", "+100"), ("bad-4", "1500ms"), ("bad-5", String(repeating: "9", count: 13)),
+                ("bad-6", "-"),
+            ] {
                 let response = try await service.send(.GET, "/v1/mark/\(key)", headers: [("X-Request-Deadline", bad)])
                 #expect(response.status == 400, "\(bad): \(response.body)")
                 let problem = try response.json
@@ -108,12 +119,18 @@ import Testing
     @Test func attemptsThroughAPolicyEndWithTheRequestsDeadline() async throws {
         let relay = Relay()
         try await RunningService.with(relay.target) { target in
-            let policy = ResiliencePolicy(provider: "target", settings: ResilienceSettings(maxAttempts: 3, baseDelay: .milliseconds(10), attemptTimeout: .seconds(20), totalBudget: .seconds(60)), metrics: ServiceMetrics(service: "relay"))
+            let policy = ResiliencePolicy(
+                provider: "target",
+                settings: ResilienceSettings(maxAttempts: 3, baseDelay: .milliseconds(10), attemptTimeout: .seconds(20), totalBudget: .seconds(60)),
+                metrics: ServiceMetrics(service: "relay")
+            )
             let start = ContinuousClock.now
             // Attempts of up to 20 s each, in a request with 800 ms left: the call gives up with the request.
             await #expect(throws: ProviderCallError.self) {
                 try await RequestDeadline.$current.withValue(.now + .milliseconds(800)) {
-                    try await policy.execute { _ in try await OutboundHTTP().send(HTTPClientRequest(url: target.baseURL + "/hang"), timeout: .seconds(20)).requireSuccess() }
+                    try await policy.execute { _ in
+                        try await OutboundHTTP().send(HTTPClientRequest(url: target.baseURL + "/hang"), timeout: .seconds(20)).requireSuccess()
+                    }
                 }
             }
             let elapsed = ContinuousClock.now - start

@@ -23,12 +23,16 @@ enum Fixtures {
         name: "fixture",
         defaultPort: 0,
         addRoutes: { routes in
-            routes.post("/v1/echo", summary: "Echoes a greeting.", responses: [.ok: "The greeting.", .unprocessableContent: "Invalid greeting."]) { request, context in
+            routes.post("/v1/echo", summary: "Echoes a greeting.", responses: [.ok: "The greeting.", .unprocessableContent: "Invalid greeting."]) {
+                request,
+                context in
                 let greeting = try await request.decodeJSON(as: Greeting.self, context: context)
                 guard greeting.count >= 0 else { throw ValidationError(field: "count", message: "must not be negative") }
                 return greeting
             }
-            routes.post("/v1/upload", summary: "Counts the bytes of a larger body.", responses: [.ok: "Byte count."], bodyLimit: 4096) { request, context in
+            routes.post("/v1/upload", summary: "Counts the bytes of a larger body.", responses: [.ok: "Byte count."], bodyLimit: 4096) {
+                request,
+                context in
                 let body = try await request.body.collect(upTo: context.maxUploadSize)
                 return "\(body.readableBytes)"
             }

@@ -10,7 +10,11 @@ import Testing
     }
 
     /// Polls /health until `condition` holds (probes are cached for about a second).
-    static func waitForHealth(_ service: RunningService, timeout: Duration = .seconds(20), until condition: (TestHTTPResponse) throws -> Bool) async throws -> TestHTTPResponse {
+    static func waitForHealth(
+        _ service: RunningService,
+        timeout: Duration = .seconds(20),
+        until condition: (TestHTTPResponse) throws -> Bool
+    ) async throws -> TestHTTPResponse {
         let deadline = ContinuousClock.now + timeout
         var last = try await service.send(.GET, "/health")
         while ContinuousClock.now < deadline {
@@ -84,7 +88,10 @@ import Testing
     @Test func aFrozenRedisDoesNotHoldHealthChecksPastTheProbeTimeout() async throws {
         let redis = try RedisServerProcess()
         try await redis.start()
-        try await RunningService.with(Fixtures.service, settings: ["REDIS_URL": redis.url, "HEALTH_PROBE_TIMEOUT_SECONDS": "0.5", "REDIS_COMMAND_TIMEOUT_SECONDS": "3"]) { service in
+        try await RunningService.with(
+            Fixtures.service,
+            settings: ["REDIS_URL": redis.url, "HEALTH_PROBE_TIMEOUT_SECONDS": "0.5", "REDIS_COMMAND_TIMEOUT_SECONDS": "3"]
+        ) { service in
             _ = try await Self.waitForHealth(service) { try $0.json["status"] as? String == "healthy" }
             redis.freeze()
             try await Task.sleep(for: .milliseconds(1100))
@@ -121,7 +128,12 @@ import Testing
 
     @Test func startsDegradedWhenDependenciesAreUnreachable() async throws {
         let closedPort = try freePort()
-        try await RunningService.with(Fixtures.service, settings: ["REDIS_URL": "redis://127.0.0.1:\(closedPort)/0", "DATABASE_URL": "postgresql://u:p@127.0.0.1:\(closedPort)/db?sslmode=disable"]) { service in
+        try await RunningService.with(
+            Fixtures.service,
+            settings: [
+                "REDIS_URL": "redis://127.0.0.1:\(closedPort)/0", "DATABASE_URL": "postgresql://u:p@127.0.0.1:\(closedPort)/db?sslmode=disable",
+            ]
+        ) { service in
             let response = try await service.send(.GET, "/health")
             #expect(response.status == 200)
             #expect(try response.json["status"] as? String == "degraded")

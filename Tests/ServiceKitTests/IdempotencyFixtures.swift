@@ -39,10 +39,17 @@ struct CountingService: Sendable {
                     return Response(
                         status: .created,
                         headers: [.contentType: "application/json", .location: "/v1/orders/\(number)"],
-                        body: .init(byteBuffer: ByteBuffer(string: #"{"order":\#(number),"received":\#(body.readableBytes),"nonce":"\#(UUID().uuidString)"}"#))
+                        body: .init(
+                            byteBuffer: ByteBuffer(string: #"{"order":\#(number),"received":\#(body.readableBytes),"nonce":"\#(UUID().uuidString)"}"#)
+                        )
                     )
                 }
-                routes.post("/v1/flaky", summary: "Fails on its first call.", responses: [.created: "Created.", .serviceUnavailable: "First call."], idempotent: true) { _, _ in
+                routes.post(
+                    "/v1/flaky",
+                    summary: "Fails on its first call.",
+                    responses: [.created: "Created.", .serviceUnavailable: "First call."],
+                    idempotent: true
+                ) { _, _ in
                     let number = calls.withLockedValue { count in
                         count += 1
                         return count

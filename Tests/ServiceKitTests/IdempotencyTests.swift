@@ -5,7 +5,8 @@ import TestSupport
 import Testing
 
 @Suite struct IdempotencyTests {
-    static func order(_ service: RunningService, key: String?, body: String = #"{"item":"tea"}"#, query: String = "") async throws -> TestHTTPResponse {
+    static func order(_ service: RunningService, key: String?, body: String = #"{"item":"tea"}"#, query: String = "") async throws -> TestHTTPResponse
+    {
         var headers = [("Content-Type", "application/json")]
         if let key { headers.append(("Idempotency-Key", key)) }
         return try await service.send(.POST, "/v1/orders" + query, headers: headers, body: body)

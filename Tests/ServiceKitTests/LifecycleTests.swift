@@ -38,11 +38,14 @@ import Testing
 
     @Test func startsWithoutItsDependenciesAndLogsSettingsWithoutSecrets() async throws {
         let closed = try freePort()
-        let server = try ServiceProcess("servicekit-fixture", environment: [
-            "REDIS_URL": "redis://:redis-pw-1@127.0.0.1:\(closed)/0",
-            "DATABASE_URL": "postgresql://app:pg-pw-2@127.0.0.1:\(closed)/suite",
-            "AUTH_ENABLED": "true", "SERVICE_API_KEY": "api-key-3",
-        ])
+        let server = try ServiceProcess(
+            "servicekit-fixture",
+            environment: [
+                "REDIS_URL": "redis://:redis-pw-1@127.0.0.1:\(closed)/0",
+                "DATABASE_URL": "postgresql://app:pg-pw-2@127.0.0.1:\(closed)/suite",
+                "AUTH_ENABLED": "true", "SERVICE_API_KEY": "api-key-3",
+            ]
+        )
         defer { Task { await server.child.stop() } }
         try await server.waitUntilListening()
         let health = try await server.send("/health")

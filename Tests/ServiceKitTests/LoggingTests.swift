@@ -16,7 +16,9 @@ import Testing
     }
 
     @Test func writesOneJSONObjectPerLineWithTheStandardFields() throws {
-        let entry = try logged { $0.warning("disk \"almost\" full\nreally", metadata: ["free_mb": .stringConvertible(12), "ok": .stringConvertible(false)]) }
+        let entry = try logged {
+            $0.warning("disk \"almost\" full\nreally", metadata: ["free_mb": .stringConvertible(12), "ok": .stringConvertible(false)])
+        }
         #expect(entry["level"] as? String == "warning")
         #expect(entry["service"] as? String == "unit")
         #expect(entry["msg"] as? String == "disk \"almost\" full\nreally")

@@ -56,7 +56,11 @@ import Testing
             #expect(entry?["duration_ms"] is Double)
 
             // An incoming traceparent's trace reaches the request's log lines.
-            _ = try await service.send(.GET, "/v1/items/8", headers: [("X-Request-ID", "traced-1"), ("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")])
+            _ = try await service.send(
+                .GET,
+                "/v1/items/8",
+                headers: [("X-Request-ID", "traced-1"), ("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")]
+            )
             let traced = service.logs.entries.first { $0["request_id"] as? String == "traced-1" }
             #expect(traced?["trace_id"] as? String == "0af7651916cd43dd8448eb211c80319c")
         }
@@ -71,13 +75,24 @@ import Testing
             let denied = try await service.send(.GET, "/v1/items/1", headers: [("Origin", "https://evil.example")])
             #expect(denied.header("Access-Control-Allow-Origin") == nil)
 
-            let preflight = try await service.send(.OPTIONS, "/v1/echo", headers: [("Origin", "https://admin.example"), ("Access-Control-Request-Method", "POST"), ("Access-Control-Request-Headers", "content-type")])
+            let preflight = try await service.send(
+                .OPTIONS,
+                "/v1/echo",
+                headers: [
+                    ("Origin", "https://admin.example"), ("Access-Control-Request-Method", "POST"),
+                    ("Access-Control-Request-Headers", "content-type"),
+                ]
+            )
             #expect(preflight.status == 204)
             #expect(preflight.header("Access-Control-Allow-Origin") == "https://admin.example")
             #expect(preflight.header("Access-Control-Allow-Methods")?.contains("POST") == true)
             #expect(preflight.header("Access-Control-Allow-Headers") == "content-type")
 
-            let refused = try await service.send(.OPTIONS, "/v1/echo", headers: [("Origin", "https://evil.example"), ("Access-Control-Request-Method", "POST")])
+            let refused = try await service.send(
+                .OPTIONS,
+                "/v1/echo",
+                headers: [("Origin", "https://evil.example"), ("Access-Control-Request-Method", "POST")]
+            )
             #expect(refused.status == 403)
             #expect(refused.header("Access-Control-Allow-Origin") == nil)
             #expect(refused.header("Content-Type") == "application/problem+json")
@@ -86,7 +101,11 @@ import Testing
 
     @Test func corsDeniesEveryOriginByDefault() async throws {
         try await RunningService.with(Fixtures.service) { service in
-            let preflight = try await service.send(.OPTIONS, "/v1/echo", headers: [("Origin", "https://app.example"), ("Access-Control-Request-Method", "POST")])
+            let preflight = try await service.send(
+                .OPTIONS,
+                "/v1/echo",
+                headers: [("Origin", "https://app.example"), ("Access-Control-Request-Method", "POST")]
+            )
             #expect(preflight.status == 403)
             let simple = try await service.send(.GET, "/v1/items/1", headers: [("Origin", "https://app.example")])
             #expect(simple.status == 200)
@@ -133,9 +152,16 @@ import Testing
             #expect(try await service.send(.GET, "/v1/items/1", headers: [("Authorization", "Bearer s3cret-key")]).status == 200)
             #expect(try await service.send(.GET, "/v1/items/1", headers: [("X-API-Key", "s3cret-key")]).status == 200)
             // A wrong key is refused even beside the right one.
-            #expect(try await service.send(.GET, "/v1/items/1", headers: [("X-API-Key", "s3cret-key"), ("Authorization", "Bearer wrong")]).status == 401)
-            #expect(try await service.send(.GET, "/v1/items/1", headers: [("X-API-Key", "wrong"), ("Authorization", "Bearer s3cret-key")]).status == 401)
-            #expect(try await service.send(.GET, "/v1/items/1", headers: [("X-API-Key", "s3cret-key"), ("Authorization", "Basic czNjcmV0LWtleQ==")]).status == 401)
+            #expect(
+                try await service.send(.GET, "/v1/items/1", headers: [("X-API-Key", "s3cret-key"), ("Authorization", "Bearer wrong")]).status == 401
+            )
+            #expect(
+                try await service.send(.GET, "/v1/items/1", headers: [("X-API-Key", "wrong"), ("Authorization", "Bearer s3cret-key")]).status == 401
+            )
+            #expect(
+                try await service.send(.GET, "/v1/items/1", headers: [("X-API-Key", "s3cret-key"), ("Authorization", "Basic czNjcmV0LWtleQ==")])
+                    .status == 401
+            )
 
             for open in ["/health", "/metrics"] {
                 #expect(try await service.send(.GET, open).status == 200, "\(open)")
@@ -148,7 +174,8 @@ import Testing
 
     @Test func slowRequestsTimeOutWith504() async throws {
         // /metrics refreshes the dependency probes, so they must fit in the request timeout too.
-        try await RunningService.with(Fixtures.service, settings: ["REQUEST_TIMEOUT_SECONDS": "1", "HEALTH_PROBE_TIMEOUT_SECONDS": "0.2"]) { service in
+        try await RunningService.with(Fixtures.service, settings: ["REQUEST_TIMEOUT_SECONDS": "1", "HEALTH_PROBE_TIMEOUT_SECONDS": "0.2"]) {
+            service in
             let start = ContinuousClock.now
             // A handler that would take 30 s: answering in well under that is the timeout at work.
             let response = try await service.send(.GET, "/v1/slow?seconds=30")

@@ -44,7 +44,12 @@ import Testing
             let document = try await service.send(.GET, "/openapi.json").json
             #expect(document["openapi"] as? String == "3.1.0")
             let paths = try #require(document["paths"] as? [String: [String: Any]])
-            #expect(Set(paths.keys) == ["/health", "/ready", "/metrics", "/openapi.json", "/docs", "/docs/{asset}", "/v1/echo", "/v1/upload", "/v1/count", "/v1/items/{id}", "/v1/slow", "/v1/mark/{key}", "/v1/boom"])
+            #expect(
+                Set(paths.keys) == [
+                    "/health", "/ready", "/metrics", "/openapi.json", "/docs", "/docs/{asset}", "/v1/echo", "/v1/upload", "/v1/count",
+                    "/v1/items/{id}", "/v1/slow", "/v1/mark/{key}", "/v1/boom",
+                ]
+            )
             let item = try #require(paths["/v1/items/{id}"]?["get"] as? [String: Any])
             let parameters = try #require(item["parameters"] as? [[String: Any]])
             #expect(parameters.first?["name"] as? String == "id")

@@ -9,11 +9,20 @@ import Testing
     static let key = "sk-test-7f3a9c21b4e8d605"
 
     static func client(_ stand: RunningService, _ extra: [String: String] = [:]) throws -> OpenAIClient {
-        let variables = ["OPENAI_API_KEY": key, "OPENAI_BASE_URL": stand.baseURL + "/v1", "OPENAI_CHAT_MODEL": "echo", "RETRY_BASE_SECONDS": "0.05", "SECRETS_DIR": "/nonexistent"]
-        return try #require(try OpenAIClient.make(config: Config(environment: variables.merging(extra) { _, new in new }), metrics: ServiceMetrics(service: "agent")))
+        let variables = [
+            "OPENAI_API_KEY": key, "OPENAI_BASE_URL": stand.baseURL + "/v1", "OPENAI_CHAT_MODEL": "echo", "RETRY_BASE_SECONDS": "0.05",
+            "SECRETS_DIR": "/nonexistent",
+        ]
+        return try #require(
+            try OpenAIClient.make(config: Config(environment: variables.merging(extra) { _, new in new }), metrics: ServiceMetrics(service: "agent"))
+        )
     }
 
-    static let weather = ChatTool(name: "get_weather", description: "The weather in a city.", parameters: .object(["type": .string("object"), "properties": .object(["city": .object(["type": .string("string")])])]))
+    static let weather = ChatTool(
+        name: "get_weather",
+        description: "The weather in a city.",
+        parameters: .object(["type": .string("object"), "properties": .object(["city": .object(["type": .string("string")])])])
+    )
 
     @Test func aCompletionSendsTheConversationWithTheKeyAndReturnsTheAnswer() async throws {
         let stand = OpenAIStandIn()
@@ -57,7 +66,9 @@ import Testing
     @Test func aToolCallIsRequestedAndParsed() async throws {
         let stand = OpenAIStandIn()
         try await RunningService.with(stand.definition) { (server: RunningService) async throws in
-            let completion = try await Self.client(server).complete(ChatRequest(messages: [.user("Weather in Paris?")], model: "tools", tools: [Self.weather], toolChoice: .auto))
+            let completion = try await Self.client(server).complete(
+                ChatRequest(messages: [.user("Weather in Paris?")], model: "tools", tools: [Self.weather], toolChoice: .auto)
+            )
             #expect(completion.finishReason == "tool_calls")
             #expect(completion.content == nil)
             let call = try #require(completion.toolCalls.first)
@@ -77,7 +88,9 @@ import Testing
     @Test func streamedToolCallsAreReassembledFromInterleavedFragments() async throws {
         let stand = OpenAIStandIn()
         try await RunningService.with(stand.definition) { (server: RunningService) async throws in
-            let stream = try await Self.client(server).stream(ChatRequest(messages: [.user("Paris and Oslo?")], model: "tools", tools: [Self.weather]))
+            let stream = try await Self.client(server).stream(
+                ChatRequest(messages: [.user("Paris and Oslo?")], model: "tools", tools: [Self.weather])
+            )
             let completion = try await stream.collect()
             #expect(completion.finishReason == "tool_calls")
             #expect(completion.toolCalls.map(\.id) == ["call_a", "call_b"])
@@ -149,7 +162,16 @@ import Testing
         try await RunningService.with(stand.definition) { (server: RunningService) async throws in
             let client = try Self.client(server, ["OPENAI_TRANSCRIBE_MODEL": "whisper-test"])
             let audio = (0..<3000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
-            let transcript = try await client.transcribe(TranscriptionRequest(audio: audio, filename: "clip \"1\".wav", contentType: "audio/wav", language: "en", prompt: "Names: Anaïs", responseFormat: .verboseJSON))
+            let transcript = try await client.transcribe(
+                TranscriptionRequest(
+                    audio: audio,
+                    filename: "clip \"1\".wav",
+                    contentType: "audio/wav",
+                    language: "en",
+                    prompt: "Names: Anaïs",
+                    responseFormat: .verboseJSON
+                )
+            )
             #expect(transcript.text == #"heard 3000 bytes of clip %221%22.wav in en"#)
             #expect(transcript.language == "en")
             #expect(transcript.duration == 1.5)
@@ -163,7 +185,9 @@ import Testing
             #expect(parts.first { $0.name == "response_format" }?.text == "verbose_json")
             #expect(stand.authorizations.withLockedValue { $0 } == ["Bearer \(Self.key)"])
 
-            let plain = try await client.transcribe(TranscriptionRequest(audio: audio, filename: "a.wav", contentType: "audio/wav", responseFormat: .text))
+            let plain = try await client.transcribe(
+                TranscriptionRequest(audio: audio, filename: "a.wav", contentType: "audio/wav", responseFormat: .text)
+            )
             #expect(plain.text == "heard 3000 bytes of a.wav in ?")
             #expect(stand.uploads.withLockedValue { $0.last }?.contains { $0.name == "language" } == false)
         }
@@ -172,9 +196,16 @@ import Testing
     @Test func notConfiguredIsNoClientAndSettingsComeFromConfiguration() throws {
         let metrics = ServiceMetrics(service: "rag")
         #expect(try OpenAIClient.make(config: Config(environment: ["SECRETS_DIR": "/nonexistent"]), metrics: metrics) == nil)
-        #expect(try OpenAIClient.make(config: Config(environment: ["OPENAI_BASE_URL": "https://api.openai.com/v1/", "SECRETS_DIR": "/nonexistent"]), metrics: metrics) == nil)
+        #expect(
+            try OpenAIClient.make(
+                config: Config(environment: ["OPENAI_BASE_URL": "https://api.openai.com/v1/", "SECRETS_DIR": "/nonexistent"]),
+                metrics: metrics
+            ) == nil
+        )
         // A local OpenAI-compatible server needs no key.
-        let local = try #require(try OpenAISettings.load(from: Config(environment: ["OPENAI_BASE_URL": "http://127.0.0.1:8080/v1/", "SECRETS_DIR": "/nonexistent"])))
+        let local = try #require(
+            try OpenAISettings.load(from: Config(environment: ["OPENAI_BASE_URL": "http://127.0.0.1:8080/v1/", "SECRETS_DIR": "/nonexistent"]))
+        )
         #expect(local.apiKey == nil)
         #expect(local.baseURL == "http://127.0.0.1:8080/v1")
         #expect(local.chatModel == "gpt-4o-mini")
@@ -192,6 +223,8 @@ import Testing
         #expect(client.policy.provider == "openai")
         #expect(client.policy.settings.attemptTimeout == .seconds(42))
 
-        #expect(throws: ConfigError.self) { try OpenAISettings.load(from: Config(environment: ["OPENAI_BASE_URL": "api.openai.com", "SECRETS_DIR": "/nonexistent"])) }
+        #expect(throws: ConfigError.self) {
+            try OpenAISettings.load(from: Config(environment: ["OPENAI_BASE_URL": "api.openai.com", "SECRETS_DIR": "/nonexistent"]))
+        }
     }
 }

@@ -23,30 +23,38 @@ final class OpenAIStandIn: Sendable {
 
     var definition: ServiceDefinition {
         let stand = self
-        return ServiceDefinition(name: "openai_standin", defaultPort: 0, addRoutes: { routes in
-            routes.post("/v1/chat/completions", summary: "Chat completions.", responses: [.ok: "A completion."]) { request, _ in
-                let body = String(buffer: try await request.body.collect(upTo: 1 << 20))
-                return try await stand.chat(body: body, authorization: request.headers[.authorization] ?? "")
+        return ServiceDefinition(
+            name: "openai_standin",
+            defaultPort: 0,
+            addRoutes: { routes in
+                routes.post("/v1/chat/completions", summary: "Chat completions.", responses: [.ok: "A completion."]) { request, _ in
+                    let body = String(buffer: try await request.body.collect(upTo: 1 << 20))
+                    return try await stand.chat(body: body, authorization: request.headers[.authorization] ?? "")
+                }
+                routes.post(
+                    "/v1/audio/transcriptions",
+                    summary: "Transcriptions.",
+                    responses: [.ok: "A transcript.", .badRequest: "Not the expected multipart."]
+                ) { request, _ in
+                    let body = Array(try await request.body.collect(upTo: 8 << 20).readableBytesView)
+                    stand.authorizations.withLockedValue { $0.append(request.headers[.authorization] ?? "") }
+                    guard let boundary = MultipartForm.boundary(ofContentType: request.headers[.contentType] ?? "") else {
+                        return Response(status: .badRequest)
+                    }
+                    let form = try MultipartForm(parsing: body, boundary: boundary)
+                    stand.uploads.withLockedValue { $0.append(form.parts) }
+                    guard let file = form.part(named: "file"), let filename = file.filename, form.part(named: "model")?.text != nil else {
+                        return Response(status: .badRequest)
+                    }
+                    let language = form.part(named: "language")?.text ?? "?"
+                    let text = "heard \(file.body.count) bytes of \(filename) in \(language)"
+                    if form.part(named: "response_format")?.text == "text" {
+                        return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: text)))
+                    }
+                    return Self.json(#"{"text":"\#(text)","language":"\#(language)","duration":1.5}"#)
+                }
             }
-            routes.post("/v1/audio/transcriptions", summary: "Transcriptions.", responses: [.ok: "A transcript.", .badRequest: "Not the expected multipart."]) { request, _ in
-                let body = Array(try await request.body.collect(upTo: 8 << 20).readableBytesView)
-                stand.authorizations.withLockedValue { $0.append(request.headers[.authorization] ?? "") }
-                guard let boundary = MultipartForm.boundary(ofContentType: request.headers[.contentType] ?? "") else {
-                    return Response(status: .badRequest)
-                }
-                let form = try MultipartForm(parsing: body, boundary: boundary)
-                stand.uploads.withLockedValue { $0.append(form.parts) }
-                guard let file = form.part(named: "file"), let filename = file.filename, form.part(named: "model")?.text != nil else {
-                    return Response(status: .badRequest)
-                }
-                let language = form.part(named: "language")?.text ?? "?"
-                let text = "heard \(file.body.count) bytes of \(filename) in \(language)"
-                if form.part(named: "response_format")?.text == "text" {
-                    return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: text)))
-                }
-                return Self.json(#"{"text":"\#(text)","language":"\#(language)","duration":1.5}"#)
-            }
-        })
+        )
     }
 
     private func chat(body: String, authorization: String) async throws -> Response {
@@ -57,22 +65,41 @@ final class OpenAIStandIn: Sendable {
         guard case .string(let model) = request["model"] else { return Response(status: .badRequest) }
         let streaming = request["stream"] == .bool(true)
         switch model {
-        case "limited" where limitedOnce.withLockedValue({ value in defer { value = false }; return value }):
-            return Response(status: .tooManyRequests, headers: [.retryAfter: "1"], body: .init(byteBuffer: ByteBuffer(string: #"{"error":{"message":"slow down"}}"#)))
+        case "limited"
+        where limitedOnce.withLockedValue({ value in
+            defer { value = false }
+            return value
+        }):
+            return Response(
+                status: .tooManyRequests,
+                headers: [.retryAfter: "1"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"error":{"message":"slow down"}}"#))
+            )
         case "broken":
-            return Response(status: .internalServerError, body: .init(byteBuffer: ByteBuffer(string: #"{"error":{"message":"upstream failed for \#(authorization)"}}"#)))
+            return Response(
+                status: .internalServerError,
+                body: .init(byteBuffer: ByteBuffer(string: #"{"error":{"message":"upstream failed for \#(authorization)"}}"#))
+            )
         case "hang":
             try await Task.sleep(for: .seconds(3))
             return Self.json(Self.completion(content: "late"))
         case "tools":
-            guard case .array(let tools) = request["tools"], case .object(let tool) = tools.first, case .object(let function) = tool["function"], case .string(let name) = function["name"] else {
+            guard case .array(let tools) = request["tools"], case .object(let tool) = tools.first, case .object(let function) = tool["function"],
+                case .string(let name) = function["name"]
+            else {
                 return Response(status: .badRequest)
             }
-            return streaming ? Self.sse(Self.toolChunks(name: name)) : Self.json(Self.completion(content: nil, toolCall: (id: "call_1", name: name, arguments: #"{\"city\":\"Paris\"}"#)))
+            return streaming
+                ? Self.sse(Self.toolChunks(name: name))
+                : Self.json(Self.completion(content: nil, toolCall: (id: "call_1", name: name, arguments: #"{\"city\":\"Paris\"}"#)))
         default:
             var said = ""
-            if case .array(let messages) = request["messages"], case .object(let last) = messages.last, case .string(let text) = last["content"] { said = text }
-            return streaming ? Self.sse(Self.echoPieces.map { Self.chunk(content: $0) } + [Self.chunk(finish: "stop")]) : Self.json(Self.completion(content: "You said: \(said)"))
+            if case .array(let messages) = request["messages"], case .object(let last) = messages.last, case .string(let text) = last["content"] {
+                said = text
+            }
+            return streaming
+                ? Self.sse(Self.echoPieces.map { Self.chunk(content: $0) } + [Self.chunk(finish: "stop")])
+                : Self.json(Self.completion(content: "You said: \(said)"))
         }
     }
 
@@ -82,8 +109,11 @@ final class OpenAIStandIn: Sendable {
 
     static func completion(content: String?, toolCall: (id: String, name: String, arguments: String)? = nil) -> String {
         let contentJSON = content.map { #""\#($0)""# } ?? "null"
-        let calls = toolCall.map { #","tool_calls":[{"id":"\#($0.id)","type":"function","function":{"name":"\#($0.name)","arguments":"\#($0.arguments)"}}]"# } ?? ""
-        return #"{"id":"chatcmpl-1","object":"chat.completion","model":"stand-in","choices":[{"index":0,"message":{"role":"assistant","content":\#(contentJSON)\#(calls)},"finish_reason":"\#(toolCall == nil ? "stop" : "tool_calls")"}],"usage":{"prompt_tokens":5,"completion_tokens":3,"total_tokens":8}}"#
+        let calls =
+            toolCall.map { #","tool_calls":[{"id":"\#($0.id)","type":"function","function":{"name":"\#($0.name)","arguments":"\#($0.arguments)"}}]"# }
+            ?? ""
+        return
+            #"{"id":"chatcmpl-1","object":"chat.completion","model":"stand-in","choices":[{"index":0,"message":{"role":"assistant","content":\#(contentJSON)\#(calls)},"finish_reason":"\#(toolCall == nil ? "stop" : "tool_calls")"}],"usage":{"prompt_tokens":5,"completion_tokens":3,"total_tokens":8}}"#
     }
 
     static func chunk(content: String? = nil, finish: String? = nil, toolCalls: String? = nil) -> String {
@@ -91,7 +121,8 @@ final class OpenAIStandIn: Sendable {
         if let content { delta.append(#""content":"\#(content)""#) }
         if let toolCalls { delta.append(#""tool_calls":\#(toolCalls)"#) }
         let reason = finish.map { #""\#($0)""# } ?? "null"
-        return #"{"id":"chatcmpl-2","object":"chat.completion.chunk","choices":[{"index":0,"delta":{\#(delta.joined(separator: ","))},"finish_reason":\#(reason)}]}"#
+        return
+            #"{"id":"chatcmpl-2","object":"chat.completion.chunk","choices":[{"index":0,"delta":{\#(delta.joined(separator: ","))},"finish_reason":\#(reason)}]}"#
     }
 
     /// Two calls whose argument fragments arrive interleaved.

@@ -12,7 +12,12 @@ import Testing
 @Suite struct OutOfRangeInputTests {
     @Test(arguments: ["1e300", "inf", "nan", "-1", "0", "31536001"])
     func aSecondsSettingOutOfRangeIsAConfigErrorNamingIt(value: String) {
-        #expect(throws: ConfigError(name: "DB_QUERY_TIMEOUT_SECONDS", reason: "expected a positive number of seconds up to 31536000, got \"\(value)\" from the environment")) {
+        #expect(
+            throws: ConfigError(
+                name: "DB_QUERY_TIMEOUT_SECONDS",
+                reason: "expected a positive number of seconds up to 31536000, got \"\(value)\" from the environment"
+            )
+        ) {
             try Config(environment: ["DB_QUERY_TIMEOUT_SECONDS": value]).seconds("DB_QUERY_TIMEOUT_SECONDS", default: 5)
         }
     }
@@ -20,7 +25,10 @@ import Testing
     @Test func aRateLimitRouteWithAnInvalidMethodIsAConfigError() throws {
         let definition = ServiceDefinition(name: "fixture", defaultPort: 0, addRoutes: { _ in })
         do {
-            _ = try ServiceSettings(for: definition, config: Config(environment: ["RATE_LIMIT_ENDPOINTS": "G(T /v1/x=1/minute", "SECRETS_DIR": "/nonexistent"]))
+            _ = try ServiceSettings(
+                for: definition,
+                config: Config(environment: ["RATE_LIMIT_ENDPOINTS": "G(T /v1/x=1/minute", "SECRETS_DIR": "/nonexistent"])
+            )
             Issue.record("an invalid method was accepted")
         } catch {
             #expect(error.name == "RATE_LIMIT_ENDPOINTS")
@@ -64,16 +72,20 @@ import Testing
 
         var definition: ServiceDefinition {
             let hits = self.hits
-            return ServiceDefinition(name: "provider", defaultPort: 0, addRoutes: { routes in
-                routes.post("/limited/{value}", summary: "429 on odd calls.", responses: [.ok: "Accepted."]) { _, context in
-                    let count = hits.withLockedValue { value in
-                        value += 1
-                        return value
+            return ServiceDefinition(
+                name: "provider",
+                defaultPort: 0,
+                addRoutes: { routes in
+                    routes.post("/limited/{value}", summary: "429 on odd calls.", responses: [.ok: "Accepted."]) { _, context in
+                        let count = hits.withLockedValue { value in
+                            value += 1
+                            return value
+                        }
+                        let value = context.parameters.get("value") ?? ""
+                        return Response(status: count % 2 == 1 ? .tooManyRequests : .ok, headers: [.retryAfter: value])
                     }
-                    let value = context.parameters.get("value") ?? ""
-                    return Response(status: count % 2 == 1 ? .tooManyRequests : .ok, headers: [.retryAfter: value])
                 }
-            })
+            )
         }
     }
 
@@ -81,7 +93,11 @@ import Testing
     func aProviderRetryAfterThatIsNoNumberOfSecondsFallsBackToBackoff(value: String) async throws {
         let provider = LimitingProvider()
         try await RunningService.with(provider.definition) { (service: RunningService) async throws in
-            let policy = ResiliencePolicy(provider: "webhook", settings: ResilienceSettings(maxAttempts: 2, baseDelay: .milliseconds(20), totalBudget: .seconds(5)), metrics: ServiceMetrics(service: "integrations"))
+            let policy = ResiliencePolicy(
+                provider: "webhook",
+                settings: ResilienceSettings(maxAttempts: 2, baseDelay: .milliseconds(20), totalBudget: .seconds(5)),
+                metrics: ServiceMetrics(service: "integrations")
+            )
             let status = try await policy.execute { _ in
                 var request = HTTPClientRequest(url: service.baseURL + "/limited/\(value)")
                 request.method = .POST
@@ -97,7 +113,11 @@ import Testing
         try await RunningService.with(provider.definition) { (service: RunningService) async throws in
             // A budget far longer than one call takes, even on a loaded machine: ending well
             // inside it shows the wait was refused up front rather than slept.
-            let policy = ResiliencePolicy(provider: "webhook", settings: ResilienceSettings(maxAttempts: 3, baseDelay: .milliseconds(20), attemptTimeout: .seconds(30), totalBudget: .seconds(30)), metrics: ServiceMetrics(service: "integrations"))
+            let policy = ResiliencePolicy(
+                provider: "webhook",
+                settings: ResilienceSettings(maxAttempts: 3, baseDelay: .milliseconds(20), attemptTimeout: .seconds(30), totalBudget: .seconds(30)),
+                metrics: ServiceMetrics(service: "integrations")
+            )
             let start = ContinuousClock.now
             do {
                 _ = try await policy.execute { _ in
@@ -107,7 +127,10 @@ import Testing
                 }
                 Issue.record("a call told to wait past its budget succeeded")
             } catch let error as ProviderCallError {
-                guard case .budgetExhausted = error else { Issue.record("expected budgetExhausted, got \(error)"); return }
+                guard case .budgetExhausted = error else {
+                    Issue.record("expected budgetExhausted, got \(error)")
+                    return
+                }
             }
             #expect(ContinuousClock.now - start < .seconds(10))
             #expect(provider.hits.withLockedValue { $0 } == 1)

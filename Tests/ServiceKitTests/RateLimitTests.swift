@@ -43,7 +43,8 @@ import Testing
     }
 
     @Test func probesAndMetricsAreExempt() async throws {
-        try await RunningService.with(CountingService.isolated().definition, settings: ["RATE_LIMIT_DEFAULT": "1/minute"]) { (service: RunningService) async throws in
+        try await RunningService.with(CountingService.isolated().definition, settings: ["RATE_LIMIT_DEFAULT": "1/minute"]) {
+            (service: RunningService) async throws in
             #expect(try await service.send(.GET, "/v1/default").status == 200)
             #expect(try await service.send(.GET, "/v1/default").status == 429)
             for _ in 0..<5 {
@@ -57,7 +58,8 @@ import Testing
     }
 
     @Test func configurationOverridesALimitDeclaredInCode() async throws {
-        try await RunningService.with(CountingService.isolated().definition, settings: ["RATE_LIMIT_ENDPOINTS": "POST /v1/limited=1/minute"]) { (service: RunningService) async throws in
+        try await RunningService.with(CountingService.isolated().definition, settings: ["RATE_LIMIT_ENDPOINTS": "POST /v1/limited=1/minute"]) {
+            (service: RunningService) async throws in
             #expect(try await service.send(.POST, "/v1/limited").header("RateLimit-Limit") == "1")
             #expect(try await service.send(.POST, "/v1/limited").status == 429)
         }
@@ -77,10 +79,13 @@ import Testing
     }
 
     @Test func forwardedForCountsOnlyFromTrustedProxies() async throws {
-        try await RunningService.with(CountingService.isolated().definition, settings: ["TRUSTED_PROXIES": "127.0.0.1"]) { (trusting: RunningService) async throws in
+        try await RunningService.with(CountingService.isolated().definition, settings: ["TRUSTED_PROXIES": "127.0.0.1"]) {
+            (trusting: RunningService) async throws in
             // Behind a trusted proxy, each forwarded client has its own budget.
             for client in 0..<4 {
-                #expect(try await trusting.send(.POST, "/v1/limited", headers: [("X-Forwarded-For", "198.51.100.\(client), 127.0.0.1")]).status == 200)
+                #expect(
+                    try await trusting.send(.POST, "/v1/limited", headers: [("X-Forwarded-For", "198.51.100.\(client), 127.0.0.1")]).status == 200
+                )
             }
         }
         try await RunningService.with(CountingService.isolated().definition) { (untrusting: RunningService) async throws in
@@ -94,7 +99,8 @@ import Testing
     }
 
     @Test func anAuthenticatedKeyHasItsOwnBucket() async throws {
-        try await RunningService.with(CountingService.isolated().definition, settings: ["AUTH_ENABLED": "1", "SERVICE_API_KEY": "rate-key"]) { (service: RunningService) async throws in
+        try await RunningService.with(CountingService.isolated().definition, settings: ["AUTH_ENABLED": "1", "SERVICE_API_KEY": "rate-key"]) {
+            (service: RunningService) async throws in
             for _ in 0..<3 {
                 #expect(try await service.send(.POST, "/v1/limited", headers: [("X-API-Key", "rate-key")]).status == 200)
             }
@@ -107,7 +113,8 @@ import Testing
     @Test func limitsHoldInMemoryWhileRedisIsDown() async throws {
         let redis = try RedisServerProcess()
         try await redis.start()
-        try await RunningService.with(CountingService.isolated().definition, settings: ["REDIS_URL": redis.url]) { (service: RunningService) async throws in
+        try await RunningService.with(CountingService.isolated().definition, settings: ["REDIS_URL": redis.url]) {
+            (service: RunningService) async throws in
             await redis.kill()
             let statuses = try await (0..<4).asyncMap { _ in try await service.send(.POST, "/v1/limited").status }
             #expect(statuses == [200, 200, 200, 429])

@@ -59,7 +59,11 @@ import Testing
             received.append(message)
             if received.count == 2 { break }
         }
-        #expect(received == [RedisMessage(channel: channel, payload: Array("one".utf8)), RedisMessage(channel: prefix + "other", payload: Array("two".utf8))])
+        #expect(
+            received == [
+                RedisMessage(channel: channel, payload: Array("one".utf8)), RedisMessage(channel: prefix + "other", payload: Array("two".utf8)),
+            ]
+        )
         // Ending the iteration closed the subscriber's connection.
         try await Task.sleep(for: .milliseconds(200))
         #expect(try await client.publish(channel, Array("three".utf8)) == 0)
@@ -99,7 +103,12 @@ import Testing
         #expect(throws: ConfigError.self) { try RedisURL(parsing: "rediss://cache:6380/0") }
         // Long timeouts, so "promptly" means the refusal is reported, not that a timer ran out,
         // and a loaded machine has seconds of slack.
-        let closed = RedisClient(url: RedisURL(host: "127.0.0.1", port: try freePort()), connectTimeout: .seconds(10), commandTimeout: .seconds(10), logger: Logger(label: "closed"))
+        let closed = RedisClient(
+            url: RedisURL(host: "127.0.0.1", port: try freePort()),
+            connectTimeout: .seconds(10),
+            commandTimeout: .seconds(10),
+            logger: Logger(label: "closed")
+        )
         let start = ContinuousClock.now
         await #expect(throws: RedisError.self) { try await closed.ping() }
         await #expect(throws: RedisError.self) { try await closed.ping() }

@@ -17,32 +17,36 @@ import Testing
 
         var definition: ServiceDefinition {
             let (hits, failing, limitedOnce) = (self.hits, self.failing, self.limitedOnce)
-            return ServiceDefinition(name: "provider", defaultPort: 0, addRoutes: { routes in
-                routes.post("/flaky", summary: "500 while failing.", responses: [.ok: "Accepted."]) { _, _ in
-                    hits.withLockedValue { $0 += 1 }
-                    return Response(status: failing.withLockedValue { $0 } ? .internalServerError : .ok)
-                }
-                routes.post("/hang", summary: "Answers long after any attempt's timeout.", responses: [.ok: "Late."]) { _, _ in
-                    hits.withLockedValue { $0 += 1 }
-                    try await Task.sleep(for: .seconds(3))
-                    return Response(status: .ok)
-                }
-                routes.post("/limited", summary: "429 once, then 200.", responses: [.ok: "Accepted."]) { _, _ in
-                    hits.withLockedValue { $0 += 1 }
-                    let limited = limitedOnce.withLockedValue { value in
-                        defer { value = false }
-                        return value
+            return ServiceDefinition(
+                name: "provider",
+                defaultPort: 0,
+                addRoutes: { routes in
+                    routes.post("/flaky", summary: "500 while failing.", responses: [.ok: "Accepted."]) { _, _ in
+                        hits.withLockedValue { $0 += 1 }
+                        return Response(status: failing.withLockedValue { $0 } ? .internalServerError : .ok)
                     }
-                    return Response(status: limited ? .tooManyRequests : .ok, headers: limited ? [.retryAfter: "1"] : [:])
+                    routes.post("/hang", summary: "Answers long after any attempt's timeout.", responses: [.ok: "Late."]) { _, _ in
+                        hits.withLockedValue { $0 += 1 }
+                        try await Task.sleep(for: .seconds(3))
+                        return Response(status: .ok)
+                    }
+                    routes.post("/limited", summary: "429 once, then 200.", responses: [.ok: "Accepted."]) { _, _ in
+                        hits.withLockedValue { $0 += 1 }
+                        let limited = limitedOnce.withLockedValue { value in
+                            defer { value = false }
+                            return value
+                        }
+                        return Response(status: limited ? .tooManyRequests : .ok, headers: limited ? [.retryAfter: "1"] : [:])
+                    }
+                    routes.get("/echo-headers", summary: "Echoes correlation headers.", responses: [.ok: "Them."]) { request, _ in
+                        "\(request.headers[.requestID] ?? "-") \(request.headers[.traceparent] ?? "-")"
+                    }
+                    routes.post("/reject", summary: "400 always.", responses: [.badRequest: "Rejected."]) { _, _ in
+                        hits.withLockedValue { $0 += 1 }
+                        return Response(status: .badRequest)
+                    }
                 }
-                routes.get("/echo-headers", summary: "Echoes correlation headers.", responses: [.ok: "Them."]) { request, _ in
-                    "\(request.headers[.requestID] ?? "-") \(request.headers[.traceparent] ?? "-")"
-                }
-                routes.post("/reject", summary: "400 always.", responses: [.badRequest: "Rejected."]) { _, _ in
-                    hits.withLockedValue { $0 += 1 }
-                    return Response(status: .badRequest)
-                }
-            })
+            )
         }
     }
 
@@ -58,7 +62,15 @@ import Testing
         let provider = FakeProvider()
         try await RunningService.with(provider.definition) { (service: RunningService) async throws in
             let metrics = ServiceMetrics(service: "integrations")
-            let settings = ResilienceSettings(maxAttempts: 1, baseDelay: .milliseconds(10), attemptTimeout: .seconds(2), totalBudget: .seconds(5), breakerMaxFailures: 3, breakerWindow: .seconds(60), breakerOpenDuration: .milliseconds(500))
+            let settings = ResilienceSettings(
+                maxAttempts: 1,
+                baseDelay: .milliseconds(10),
+                attemptTimeout: .seconds(2),
+                totalBudget: .seconds(5),
+                breakerMaxFailures: 3,
+                breakerWindow: .seconds(60),
+                breakerOpenDuration: .milliseconds(500)
+            )
             let policy = ResiliencePolicy(provider: "slack", settings: settings, metrics: metrics)
             for _ in 0..<3 {
                 await #expect(throws: ProviderCallError.self) { try await Self.call(policy, service.baseURL + "/flaky") }
@@ -71,7 +83,10 @@ import Testing
                 _ = try await Self.call(policy, service.baseURL + "/flaky")
                 Issue.record("an open breaker let a call through")
             } catch let error as ProviderCallError {
-                guard case .circuitOpen = error else { Issue.record("expected circuitOpen, got \(error)"); return }
+                guard case .circuitOpen = error else {
+                    Issue.record("expected circuitOpen, got \(error)")
+                    return
+                }
             }
             #expect(provider.hits.withLockedValue { $0 } == 3)
 
@@ -112,7 +127,13 @@ import Testing
     @Test func aHangingProviderIsCutAtEachAttemptAndTheWholeCallAtItsBudget() async throws {
         let provider = FakeProvider()
         try await RunningService.with(provider.definition, settings: ["REQUEST_TIMEOUT_SECONDS": "60"]) { (service: RunningService) async throws in
-            let settings = ResilienceSettings(maxAttempts: 5, baseDelay: .milliseconds(50), attemptTimeout: .seconds(1), totalBudget: .milliseconds(2500), breakerMaxFailures: 100)
+            let settings = ResilienceSettings(
+                maxAttempts: 5,
+                baseDelay: .milliseconds(50),
+                attemptTimeout: .seconds(1),
+                totalBudget: .milliseconds(2500),
+                breakerMaxFailures: 100
+            )
             let policy = ResiliencePolicy(provider: "webhook", settings: settings, metrics: ServiceMetrics(service: "integrations"))
             let attempts = NIOLockedValueBox(0)
             let start = ContinuousClock.now
@@ -153,7 +174,11 @@ import Testing
     @Test func clientErrorsAreNotRetried() async throws {
         let provider = FakeProvider()
         try await RunningService.with(provider.definition) { (service: RunningService) async throws in
-            let policy = ResiliencePolicy(provider: "slack", settings: ResilienceSettings(maxAttempts: 3, baseDelay: .milliseconds(10)), metrics: ServiceMetrics(service: "integrations"))
+            let policy = ResiliencePolicy(
+                provider: "slack",
+                settings: ResilienceSettings(maxAttempts: 3, baseDelay: .milliseconds(10)),
+                metrics: ServiceMetrics(service: "integrations")
+            )
             do {
                 _ = try await Self.call(policy, service.baseURL + "/reject")
                 Issue.record("a 400 succeeded")
@@ -172,7 +197,9 @@ import Testing
     }
 
     @Test func settingsComeFromConfigurationWithPerProviderTimeouts() throws {
-        let config = Config(environment: ["TIMEOUT_SLACK_SECONDS": "2", "PROVIDER_TIMEOUT_DEFAULT_SECONDS": "7", "RETRY_MAX_ATTEMPTS": "4", "CB_MAX_FAILURES": "9"])
+        let config = Config(environment: [
+            "TIMEOUT_SLACK_SECONDS": "2", "PROVIDER_TIMEOUT_DEFAULT_SECONDS": "7", "RETRY_MAX_ATTEMPTS": "4", "CB_MAX_FAILURES": "9",
+        ])
         let slack = try ResilienceSettings(provider: "slack", config: config)
         let webhook = try ResilienceSettings(provider: "webhook", config: config)
         #expect(slack.attemptTimeout == .seconds(2))
@@ -211,7 +238,10 @@ import Testing
         #expect(child.spanID != parent.spanID)
         #expect(child.traceparent.hasPrefix("00-4bf92f3577b34da6a3ce929d0e0e4736-"))
         #expect(child.traceparent.hasSuffix("-01"))
-        for bad in ["", "00-xyz-00f067aa0ba902b7-01", "00-00000000000000000000000000000000-00f067aa0ba902b7-01", "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7"] {
+        for bad in [
+            "", "00-xyz-00f067aa0ba902b7-01", "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+            "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",
+        ] {
             #expect(TraceContext(traceparent: bad) == nil)
         }
         #expect(TraceContext.start().traceparent.count == 55)

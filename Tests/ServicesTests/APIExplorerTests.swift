@@ -29,7 +29,9 @@ import Testing
         #expect(page.status == 200, "\(page.body)")
         #expect(page.header("Content-Type") == "text/html; charset=utf-8")
         let policy = try #require(page.header("Content-Security-Policy"))
-        for directive in ["default-src 'none'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:", "connect-src 'self'"] {
+        for directive in [
+            "default-src 'none'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:", "connect-src 'self'",
+        ] {
             #expect(policy.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.contains(directive), "\(policy)")
         }
         #expect(!page.body.contains("<script>"), "the page has an inline script")
@@ -56,7 +58,8 @@ import Testing
         let folder = try TestEnvironment.makeScratchDirectory("api-explorer")
         let screenshot = folder + "/docs.png"
         let browser = try ChildProcess(
-            executable: python, arguments: [Self.script, service.baseURL, String(operations), screenshot, folder + "/profile"],
+            executable: python,
+            arguments: [Self.script, service.baseURL, String(operations), screenshot, folder + "/profile"],
             environment: ["HOME": folder]
         )
         // Each of the script's steps waits up to 60 s; this bounds them all on a loaded machine.
@@ -72,14 +75,24 @@ import Testing
         #expect(summary["title"] as? String == "ingestion API")
         #expect((summary["operations_rendered"] as? Int ?? 0) >= operations, "\(summary)")
         let rendered = Set(summary["paths_rendered"] as? [String] ?? [])
-        #expect(rendered.isSuperset(of: ["/health", "/ready", "/metrics", "/openapi.json", "/docs", "/v1/documents", "/v1/jobs/{id}"]), "\(rendered.sorted())")
+        #expect(
+            rendered.isSuperset(of: ["/health", "/ready", "/metrics", "/openapi.json", "/docs", "/v1/documents", "/v1/jobs/{id}"]),
+            "\(rendered.sorted())"
+        )
         #expect(summary["status_shown"] as? String == "200", "\(summary)")
         #expect((summary["response_body"] as? String)?.contains(#""service": "ingestion""#) == true, "\(summary)")
         #expect((summary["external_urls"] as? [String])?.isEmpty == true, "\(summary)")
         #expect((summary["csp_violations"] as? [String])?.isEmpty == true, "\(summary)")
         #expect((summary["console_errors"] as? [String])?.isEmpty == true, "\(summary)")
         let resources = Set(summary["resources"] as? [String] ?? [])
-        #expect(resources.isSuperset(of: ["/docs/swagger-ui.css", "/docs/swagger-ui-bundle.js", "/docs/swagger-initializer.js", "/openapi.json", "/health"].map { service.baseURL + $0 }), "\(resources.sorted())")
+        #expect(
+            resources.isSuperset(
+                of: ["/docs/swagger-ui.css", "/docs/swagger-ui-bundle.js", "/docs/swagger-initializer.js", "/openapi.json", "/health"].map {
+                    service.baseURL + $0
+                }
+            ),
+            "\(resources.sorted())"
+        )
 
         #expect(summary["screenshot_saved"] as? Bool == true)
         let png = try Data(contentsOf: URL(fileURLWithPath: screenshot))
@@ -89,7 +102,9 @@ import Testing
     }
 
     @Test func withAnAPIKeyTheExplorerNeedsItAsTheDocumentDoes() async throws {
-        let settings = ["AUTH_ENABLED": "1", "SERVICE_API_KEY": "docs-test-key", "DOCS_ASSETS_DIR": try TestEnvironment.value("TEST_DOCS_ASSETS_DIR")]
+        let settings = [
+            "AUTH_ENABLED": "1", "SERVICE_API_KEY": "docs-test-key", "DOCS_ASSETS_DIR": try TestEnvironment.value("TEST_DOCS_ASSETS_DIR"),
+        ]
         try await RunningService.with(IngestionService.definition, settings: settings) { service in
             for path in ["/docs", "/docs/swagger-ui-bundle.js", "/docs/swagger-initializer.js", "/openapi.json"] {
                 let refused = try await service.send(.GET, path)

@@ -31,7 +31,8 @@ import Testing
                 if end { try await outbound.write(.text(#"{"type": "end"}"#)) }
             }
             for try await message in inbound.messages(maxSize: 1 << 20) {
-                guard case .text(let text) = message, let json = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: any Sendable] else { continue }
+                guard case .text(let text) = message, let json = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: any Sendable]
+                else { continue }
                 received.withLockedValue { $0.messages.append(json) }
             }
             sender.cancel()
@@ -56,7 +57,12 @@ import Testing
 
     static func withASR(_ settings: [String: String] = [:], _ body: @Sendable (RunningService) async throws -> Void) async throws {
         let database = try await TestDatabase.fresh()
-        try await RunningService.with(ASRService.definition, settings: ["DATABASE_URL": database, "ASR_THREADS": "2", "ASR_QUEUE_LIMIT": "4"].merging(settings) { $1 }, waitForReady: true, body)
+        try await RunningService.with(
+            ASRService.definition,
+            settings: ["DATABASE_URL": database, "ASR_THREADS": "2", "ASR_QUEUE_LIMIT": "4"].merging(settings) { $1 },
+            waitForReady: true,
+            body
+        )
     }
 
     @Test func speechSentInRealTimeGivesPartialsFinalsAndASummary() async throws {

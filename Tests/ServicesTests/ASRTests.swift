@@ -15,10 +15,18 @@ import Testing
 @Suite(.serialized) struct ASRTests {
     static func withASR(_ settings: [String: String] = [:], _ body: @Sendable (RunningService) async throws -> Void) async throws {
         let database = try await TestDatabase.fresh()
-        try await RunningService.with(ASRService.definition, settings: ["DATABASE_URL": database, "ASR_THREADS": "2"].merging(settings) { $1 }, waitForReady: true, body)
+        try await RunningService.with(
+            ASRService.definition,
+            settings: ["DATABASE_URL": database, "ASR_THREADS": "2"].merging(settings) { $1 },
+            waitForReady: true,
+            body
+        )
     }
 
-    static func speech(_ sentence: String = SpeechFixtures.sentences[1], as variant: String = "pcm16-16k.wav") async throws -> (bytes: [UInt8], file: URL) {
+    static func speech(
+        _ sentence: String = SpeechFixtures.sentences[1],
+        as variant: String = "pcm16-16k.wav"
+    ) async throws -> (bytes: [UInt8], file: URL) {
         let folder = try SpeechFixtures.folder()
         let source = try await SpeechFixtures.speak(sentence, into: folder, name: "source.wav")
         let arguments = SpeechFixtures.variants.first { $0.name == variant }?.arguments ?? []
@@ -43,7 +51,11 @@ import Testing
             #expect(duration > 2 && duration < 10)
             let segments = try #require(json["segments"] as? [[String: Any]])
             #expect(!segments.isEmpty)
-            #expect(segments.allSatisfy { ($0["start"] as? Double ?? -1) >= 0 && ($0["end"] as? Double ?? 0) <= duration + 0.1 && $0["no_speech_prob"] is Double })
+            #expect(
+                segments.allSatisfy {
+                    ($0["start"] as? Double ?? -1) >= 0 && ($0["end"] as? Double ?? 0) <= duration + 0.1 && $0["no_speech_prob"] is Double
+                }
+            )
             #expect(json["words"] == nil)
 
             let stored = try await asr.send(.GET, "/v1/transcripts/\(id)")
@@ -95,7 +107,11 @@ import Testing
             let text = try await asr.post("/v1/transcriptions", contentType: "text/plain", body: Array("hello".utf8))
             #expect(text.status == 415, "\(text.body)")
             #expect(text.header("Content-Type") == "application/problem+json")
-            let disguised = try await asr.post("/v1/transcriptions", contentType: "audio/wav", body: Array("this is not a wav file at all, only text".utf8))
+            let disguised = try await asr.post(
+                "/v1/transcriptions",
+                contentType: "audio/wav",
+                body: Array("this is not a wav file at all, only text".utf8)
+            )
             #expect(disguised.status == 415, "\(disguised.body)")
             let truncated = try await asr.post("/v1/transcriptions", contentType: "audio/wav", body: Array(wav.prefix(wav.count / 2)))
             #expect(truncated.status == 422, "\(truncated.body)")
@@ -112,7 +128,9 @@ import Testing
             #expect(missing.status == 422)
 
             let long = try await SpeechFixtures.concatenate(
-                [.file(try await Self.speech().file), .pause(30)], into: try SpeechFixtures.folder(), name: "long.wav"
+                [.file(try await Self.speech().file), .pause(30)],
+                into: try SpeechFixtures.folder(),
+                name: "long.wav"
             )
             let tooLong = try await asr.post("/v1/transcriptions", contentType: "audio/wav", body: Array(try Data(contentsOf: long)))
             #expect(tooLong.status == 413, "\(tooLong.body)")
@@ -248,20 +266,35 @@ import Testing
 
         var definition: ServiceDefinition {
             let forms = self.forms
-            return ServiceDefinition(name: "transcription_standin", defaultPort: 0, requiredDependencies: [], addRoutes: { routes in
-                routes.post("/v1/audio/transcriptions", summary: "Transcriptions.", responses: [.ok: "A transcript."], bodyLimit: 1 << 24) { request, _ in
-                    let body = Array(try await request.body.collect(upTo: 1 << 24).readableBytesView)
-                    let boundary = try #require(request.headers[.contentType].flatMap(MultipartForm.boundary(ofContentType:)))
-                    let form = try MultipartForm(parsing: body, boundary: boundary)
-                    forms.withLockedValue { $0.append(form) }
-                    guard form.part(named: "model")?.text == "steady" else { return Response(status: .internalServerError) }
-                    return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"text": " \#(Self.text) "}"#)))
+            return ServiceDefinition(
+                name: "transcription_standin",
+                defaultPort: 0,
+                requiredDependencies: [],
+                addRoutes: { routes in
+                    routes.post("/v1/audio/transcriptions", summary: "Transcriptions.", responses: [.ok: "A transcript."], bodyLimit: 1 << 24) {
+                        request,
+                        _ in
+                        let body = Array(try await request.body.collect(upTo: 1 << 24).readableBytesView)
+                        let boundary = try #require(request.headers[.contentType].flatMap(MultipartForm.boundary(ofContentType:)))
+                        let form = try MultipartForm(parsing: body, boundary: boundary)
+                        forms.withLockedValue { $0.append(form) }
+                        guard form.part(named: "model")?.text == "steady" else { return Response(status: .internalServerError) }
+                        return Response(
+                            status: .ok,
+                            headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: #"{"text": " \#(Self.text) "}"#))
+                        )
+                    }
                 }
-            })
+            )
         }
     }
 
-    static func withProvider(model: String, provider: String = "auto", _ body: @Sendable (RunningService, TranscriptionStandIn) async throws -> Void) async throws {
+    static func withProvider(
+        model: String,
+        provider: String = "auto",
+        _ body: @Sendable (RunningService, TranscriptionStandIn) async throws -> Void
+    ) async throws {
         let standIn = TranscriptionStandIn()
         try await RunningService.with(standIn.definition) { stand in
             let settings = [

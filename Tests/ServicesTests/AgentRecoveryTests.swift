@@ -53,7 +53,10 @@ extension AgentTests {
                     #expect(relay.count("POST /v1/search") == 1, "retrieve was not done again")
                     let events = try await EventReader.read(second.baseURL + "/v1/runs/\(runID)/events", stop: EventReader.isTerminal).events
                     #expect(events.filter { $0.event == "retrieval" }.count == 1)
-                    #expect(events.filter { $0.event == "node.started" && $0.json["node"] as? String == "answer" }.count == 2, "started on the dead replica, then again")
+                    #expect(
+                        events.filter { $0.event == "node.started" && $0.json["node"] as? String == "answer" }.count == 2,
+                        "started on the dead replica, then again"
+                    )
                     let message = try #require(events.first { $0.event == "message" }?.json)
                     #expect((message["citations"] as? [[String: Any]])?.contains { $0["item_id"] as? String == item } == true, "\(message)")
                     let messages = try #require(try await second.send(.GET, "/v1/conversations/\(conversation)").json["messages"] as? [[String: Any]])
@@ -75,7 +78,10 @@ extension AgentTests {
                 let runID = try #require(try started.json["run_id"] as? String, "\(started.body)")
                 let waiting = try await pollRun(at: first.baseURL, runID, status: "awaiting_approval")
                 #expect((waiting["action"] as? [String: Any])?["provider"] as? String == "pagerduty")
-                let approve = try await postJSON(first.baseURL + "/v1/runs/\(runID)/approve", #"{"action":{"message":"Database outage: primary is down"}}"#)
+                let approve = try await postJSON(
+                    first.baseURL + "/v1/runs/\(runID)/approve",
+                    #"{"action":{"message":"Database outage: primary is down"}}"#
+                )
                 #expect(approve.status == 202, "\(approve.body)")
                 let deadline = ContinuousClock.now + .seconds(60)
                 while relay.count("GET /v1/deliveries/{id}") == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
@@ -112,8 +118,11 @@ extension AgentTests {
                 try await RunningService.with(AgentService.definition, settings: try stack.agentSettings(settings), waitForReady: true) { agent in
                     let conversation = try await agent.conversation()
                     let streamed = try await EventReader.read(
-                        agent.baseURL + "/v1/conversations/\(conversation)/messages", method: .post,
-                        headers: [("Content-Type", "application/json"), ("Accept", "text/event-stream")], body: Array(#"{"text":"\#(Self.question)"}"#.utf8), stop: EventReader.isTerminal
+                        agent.baseURL + "/v1/conversations/\(conversation)/messages",
+                        method: .post,
+                        headers: [("Content-Type", "application/json"), ("Accept", "text/event-stream")],
+                        body: Array(#"{"text":"\#(Self.question)"}"#.utf8),
+                        stop: EventReader.isTerminal
                     )
                     #expect(streamed.status == 200)
                     #expect(streamed.events.last?.event == "run.completed", "\(streamed.events.map(\.event))")
@@ -127,7 +136,11 @@ extension AgentTests {
                     let run = try await agent.send(.GET, "/v1/runs/\(try #require(message["run_id"] as? String))").json
                     #expect((run["steps"] as? [[String: Any]])?.first { $0["node"] as? String == node }?["degraded"] as? Bool == true)
                     let metrics = try await agent.metricSamples()
-                    #expect(metrics.filter { $0.key.hasPrefix("agent_http_requests_total") && $0.key.contains(#"path="/v1/"#) && $0.key.contains(#"status="5"#) }.isEmpty)
+                    #expect(
+                        metrics.filter {
+                            $0.key.hasPrefix("agent_http_requests_total") && $0.key.contains(#"path="/v1/"#) && $0.key.contains(#"status="5"#)
+                        }.isEmpty
+                    )
                 }
             }
         }
@@ -143,7 +156,9 @@ extension AgentTests {
             let quick = ["TIMEOUT_NLU_SECONDS": "1", "PROVIDER_TOTAL_BUDGET_SECONDS": "3"]
             try await RunningService.with(AgentService.definition, settings: try stack.agentSettings(quick), waitForReady: true) { agent in
                 let json = RunningService.jsonHeaders
-                for (body, field) in [(#"{"title": 5}"#, "title"), (#"{"title": "  "}"#, "title"), (#"{"metadata": [1]}"#, "metadata"), ("{", "body")] {
+                for (body, field) in [
+                    (#"{"title": 5}"#, "title"), (#"{"title": "  "}"#, "title"), (#"{"metadata": [1]}"#, "metadata"), ("{", "body"),
+                ] {
                     let response = try await agent.send(.POST, "/v1/conversations", headers: json, body: body)
                     #expect(response.status == 422, "\(body)")
                     #expect(try fields(response) == [field], "\(body): \(response.body)")

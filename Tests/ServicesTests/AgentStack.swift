@@ -59,16 +59,34 @@ struct AgentStack: Sendable {
         do {
             try await RunningService.with(receivers.definition) { stand in
                 try await optional(parts.contains(.documents) ? IngestionService.definition : nil, settings: shared) { ingestion in
-                    try await optional(parts.contains(.documents) ? RAGService.definition : nil, settings: shared.merging(["INGESTION_URL": ingestion?.baseURL ?? ""]) { $1 }) { rag in
+                    try await optional(
+                        parts.contains(.documents) ? RAGService.definition : nil,
+                        settings: shared.merging(["INGESTION_URL": ingestion?.baseURL ?? ""]) { $1 }
+                    ) { rag in
                         try await optional(parts.contains(.nlu) ? NLUService.definition : nil, settings: shared) { nlu in
                             if let nlu { try await waitForDefaultModel(nlu) }
                             let integrationSettings = shared.merging([
                                 "PAGERDUTY_ROUTING_KEY": "pd-key", "PAGERDUTY_EVENTS_URL": stand.baseURL + "/pagerduty",
                                 "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_BASE_URL": stand.baseURL + "/slack", "DELIVERY_RETRY_BASE_SECONDS": "0.1",
                             ]) { $1 }
-                            try await optional(parts.contains(.integrations) ? IntegrationsService.definition : nil, settings: integrationSettings) { integrations in
-                                try await optional(parts.contains(.asr) ? ASRService.definition : nil, settings: shared.merging(["ASR_THREADS": "2"]) { $1 }) { asr in
-                                    try await body(AgentStack(database: database, redis: redis, receivers: receivers, ingestion: ingestion, rag: rag, nlu: nlu, integrations: integrations, asr: asr))
+                            try await optional(parts.contains(.integrations) ? IntegrationsService.definition : nil, settings: integrationSettings) {
+                                integrations in
+                                try await optional(
+                                    parts.contains(.asr) ? ASRService.definition : nil,
+                                    settings: shared.merging(["ASR_THREADS": "2"]) { $1 }
+                                ) { asr in
+                                    try await body(
+                                        AgentStack(
+                                            database: database,
+                                            redis: redis,
+                                            receivers: receivers,
+                                            ingestion: ingestion,
+                                            rag: rag,
+                                            nlu: nlu,
+                                            integrations: integrations,
+                                            asr: asr
+                                        )
+                                    )
                                 }
                             }
                         }
@@ -82,7 +100,11 @@ struct AgentStack: Sendable {
         await redis.kill()
     }
 
-    private static func optional(_ definition: ServiceDefinition?, settings: [String: String], _ body: @Sendable (RunningService?) async throws -> Void) async throws {
+    private static func optional(
+        _ definition: ServiceDefinition?,
+        settings: [String: String],
+        _ body: @Sendable (RunningService?) async throws -> Void
+    ) async throws {
         guard let definition else { return try await body(nil) }
         try await RunningService.with(definition, settings: settings, waitForReady: true) { try await body($0) }
     }
@@ -120,16 +142,25 @@ final class AgentReceivers: Sendable {
 
     var definition: ServiceDefinition {
         let pagerduty = self.pagerduty
-        return ServiceDefinition(name: "receivers", defaultPort: 0, addRoutes: { routes in
-            routes.post("/pagerduty", summary: "PagerDuty's Events API v2.", responses: [.accepted: "Enqueued."]) { request, _ in
-                let event = try JSONDecoder().decode([String: AnyJSON].self, from: Data(try await request.body.collect(upTo: 1 << 20).readableBytesView))
-                guard case .string(let key) = event["dedup_key"], case .object(let payload) = event["payload"], case .string(let summary) = payload["summary"] else {
-                    return Response(status: .badRequest)
+        return ServiceDefinition(
+            name: "receivers",
+            defaultPort: 0,
+            addRoutes: { routes in
+                routes.post("/pagerduty", summary: "PagerDuty's Events API v2.", responses: [.accepted: "Enqueued."]) { request, _ in
+                    let event = try JSONDecoder().decode(
+                        [String: AnyJSON].self,
+                        from: Data(try await request.body.collect(upTo: 1 << 20).readableBytesView)
+                    )
+                    guard case .string(let key) = event["dedup_key"], case .object(let payload) = event["payload"],
+                        case .string(let summary) = payload["summary"]
+                    else {
+                        return Response(status: .badRequest)
+                    }
+                    pagerduty.withLockedValue { $0.append((key, summary)) }
+                    return Response(status: .accepted, body: .init(byteBuffer: ByteBuffer(string: #"{"status":"success"}"#)))
                 }
-                pagerduty.withLockedValue { $0.append((key, summary)) }
-                return Response(status: .accepted, body: .init(byteBuffer: ByteBuffer(string: #"{"status":"success"}"#)))
             }
-        })
+        )
     }
 }
 
@@ -156,30 +187,38 @@ final class RelayStandIn: Sendable {
     var definition: ServiceDefinition {
         let (target, seen, answers, released) = (self.target, self.seen, self.answers, self.released)
         let (forwarded, held) = (self.forwarded, self.held)
-        return ServiceDefinition(name: "relay", defaultPort: 0, addRoutes: { routes in
-            for (method, path) in forwarded {
-                routes.on(method, path, summary: "Forwarded.", responses: [.ok: "The real answer."]) { request, _ in
-                    seen.withLockedValue { $0["\(method) \(path)", default: 0] += 1 }
-                    var outbound = HTTPClientRequest(url: target + request.uri.path)
-                    outbound.method = .init(rawValue: method.rawValue)
-                    for name in [HTTPField.Name.contentType, .authorization, .idempotencyKey] {
-                        if let value = request.headers[name] { outbound.headers.add(name: name.rawName, value: value) }
+        return ServiceDefinition(
+            name: "relay",
+            defaultPort: 0,
+            addRoutes: { routes in
+                for (method, path) in forwarded {
+                    routes.on(method, path, summary: "Forwarded.", responses: [.ok: "The real answer."]) { request, _ in
+                        seen.withLockedValue { $0["\(method) \(path)", default: 0] += 1 }
+                        var outbound = HTTPClientRequest(url: target + request.uri.path)
+                        outbound.method = .init(rawValue: method.rawValue)
+                        for name in [HTTPField.Name.contentType, .authorization, .idempotencyKey] {
+                            if let value = request.headers[name] { outbound.headers.add(name: name.rawName, value: value) }
+                        }
+                        outbound.body = .bytes(try await request.body.collect(upTo: 1 << 20))
+                        let response = try await HTTPClient.shared.execute(outbound, timeout: .seconds(60))
+                        let body = try await response.body.collect(upTo: 16 << 20)
+                        answers.withLockedValue { $0["\(method) \(path)", default: []].append(String(buffer: body)) }
+                        return Response(
+                            status: .init(code: Int(response.status.code)),
+                            headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: body)
+                        )
                     }
-                    outbound.body = .bytes(try await request.body.collect(upTo: 1 << 20))
-                    let response = try await HTTPClient.shared.execute(outbound, timeout: .seconds(60))
-                    let body = try await response.body.collect(upTo: 16 << 20)
-                    answers.withLockedValue { $0["\(method) \(path)", default: []].append(String(buffer: body)) }
-                    return Response(status: .init(code: Int(response.status.code)), headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
+                }
+                for (method, path) in held {
+                    routes.on(method, path, summary: "Held until released.", responses: [.serviceUnavailable: "Released."]) { _, _ in
+                        seen.withLockedValue { $0["\(method) \(path)", default: 0] += 1 }
+                        while !released.withLockedValue({ $0 }) { try await Task.sleep(for: .milliseconds(50)) }
+                        return Response(status: .serviceUnavailable)
+                    }
                 }
             }
-            for (method, path) in held {
-                routes.on(method, path, summary: "Held until released.", responses: [.serviceUnavailable: "Released."]) { _, _ in
-                    seen.withLockedValue { $0["\(method) \(path)", default: 0] += 1 }
-                    while !released.withLockedValue({ $0 }) { try await Task.sleep(for: .milliseconds(50)) }
-                    return Response(status: .serviceUnavailable)
-                }
-            }
-        })
+        )
     }
 
     /// Runs the stand-in for `body`, releasing what it holds before it stops.
@@ -211,8 +250,14 @@ enum EventReader {
     /// Sends the request and reads events until `stop` accepts one (that one is the last
     /// read), `limit` are read, `heartbeatLimit` heartbeat comments came, or the stream ends; then drops the connection. Gives up after `timeout`.
     static func read(
-        _ url: String, method: HTTPRequest.Method = .get, headers: [(String, String)] = [], body: [UInt8]? = nil,
-        limit: Int? = nil, heartbeatLimit: Int? = nil, timeout: Duration = .seconds(120), stop: @escaping @Sendable (ReadEvent) -> Bool = { _ in false }
+        _ url: String,
+        method: HTTPRequest.Method = .get,
+        headers: [(String, String)] = [],
+        body: [UInt8]? = nil,
+        limit: Int? = nil,
+        heartbeatLimit: Int? = nil,
+        timeout: Duration = .seconds(120),
+        stop: @escaping @Sendable (ReadEvent) -> Bool = { _ in false }
     ) async throws -> (status: Int, events: [ReadEvent], heartbeats: Int) {
         try await withThrowingTaskGroup(of: (status: Int, events: [ReadEvent], heartbeats: Int)?.self) { group in
             group.addTask {
@@ -255,7 +300,9 @@ enum EventReader {
                 try await Task.sleep(for: timeout)
                 return nil
             }
-            guard let result = try await group.next(), let result else { throw CommandFailure(command: "read events from \(url)", output: "no end within \(timeout)") }
+            guard let result = try await group.next(), let result else {
+                throw CommandFailure(command: "read events from \(url)", output: "no end within \(timeout)")
+            }
             group.cancelAll()
             return result
         }
@@ -278,7 +325,12 @@ extension RunningService {
 
     /// Sends a turn and returns its run id.
     func turn(_ conversation: String, _ text: String) async throws -> String {
-        let accepted = try await send(.POST, "/v1/conversations/\(conversation)/messages", headers: Self.jsonHeaders + [("Idempotency-Key", UUID().uuidString)], body: #"{"text":"\#(text)"}"#)
+        let accepted = try await send(
+            .POST,
+            "/v1/conversations/\(conversation)/messages",
+            headers: Self.jsonHeaders + [("Idempotency-Key", UUID().uuidString)],
+            body: #"{"text":"\#(text)"}"#
+        )
         #expect(accepted.status == 202, "\(accepted.body)")
         return try #require(try accepted.json["run_id"] as? String)
     }

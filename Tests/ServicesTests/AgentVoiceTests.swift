@@ -21,9 +21,11 @@ import Testing
             try await RunningService.with(AgentService.definition, settings: try stack.agentSettings(), waitForReady: true) { agent in
                 let conversation = try await agent.conversation()
                 let streamed = try await EventReader.read(
-                    agent.baseURL + "/v1/conversations/\(conversation)/audio", method: .post,
+                    agent.baseURL + "/v1/conversations/\(conversation)/audio",
+                    method: .post,
                     headers: [("Content-Type", "audio/wav"), ("Accept", "text/event-stream"), ("Idempotency-Key", UUID().uuidString)],
-                    body: wav, stop: EventReader.isTerminal
+                    body: wav,
+                    stop: EventReader.isTerminal
                 )
                 #expect(streamed.status == 200)
                 let names = streamed.events.map(\.event)
@@ -52,14 +54,24 @@ import Testing
 
     @Test func notAudioSilenceAndAStoppedASRStoreNothing() async throws {
         let folder = try SpeechFixtures.folder()
-        let silence = Array(try Data(contentsOf: try await SpeechFixtures.synthesise(3, ["sine", "0"], gain: -100, into: folder, name: "silence.wav")))
+        let silence = Array(
+            try Data(contentsOf: try await SpeechFixtures.synthesise(3, ["sine", "0"], gain: -100, into: folder, name: "silence.wav"))
+        )
         let wav = try await Self.speech("What does the release checklist say?")
         try await AgentStack.with([]) { stack in
             @Sendable func messages(_ agent: RunningService, _ conversation: String) async throws -> Int {
                 (try await agent.send(.GET, "/v1/conversations/\(conversation)").json["messages"] as? [Any])?.count ?? -1
             }
-            let (asrURL, conversation) = try await RunningService.with(ASRService.definition, settings: stack.shared.merging(["ASR_THREADS": "2"]) { $1 }, waitForReady: true) { asr in
-                try await RunningService.with(AgentService.definition, settings: try stack.agentSettings(["ASR_URL": asr.baseURL]), waitForReady: true) { agent in
+            let (asrURL, conversation) = try await RunningService.with(
+                ASRService.definition,
+                settings: stack.shared.merging(["ASR_THREADS": "2"]) { $1 },
+                waitForReady: true
+            ) { asr in
+                try await RunningService.with(
+                    AgentService.definition,
+                    settings: try stack.agentSettings(["ASR_URL": asr.baseURL]),
+                    waitForReady: true
+                ) { agent in
                     let conversation = try await agent.conversation()
                     let path = "/v1/conversations/\(conversation)/audio"
                     let text = try await agent.post(path, contentType: "text/plain", body: Array("not audio at all".utf8))

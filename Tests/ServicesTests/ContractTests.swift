@@ -15,11 +15,17 @@ import Testing
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Contract")
 
     static var settings: [String: String] {
-        ["AUTH_ENABLED": "true", "SERVICE_API_KEY": key, "RATE_LIMIT_DEFAULT": "1000000/minute", "REQUEST_TIMEOUT_SECONDS": "5", "SSE_HEARTBEAT_SECONDS": "1"]
+        [
+            "AUTH_ENABLED": "true", "SERVICE_API_KEY": key, "RATE_LIMIT_DEFAULT": "1000000/minute", "REQUEST_TIMEOUT_SECONDS": "5",
+            "SSE_HEARTBEAT_SECONDS": "1",
+        ]
     }
 
     /// A webhook provider that is configured and may reach loopback, where the test's target is.
-    static let integrationsSettings = settings.merging(["WEBHOOK_SIGNING_SECRET": "contract-secret", "WEBHOOK_ALLOWED_HOSTS": "127.0.0.1"]) { _, new in new }
+    static let integrationsSettings = settings.merging(["WEBHOOK_SIGNING_SECRET": "contract-secret", "WEBHOOK_ALLOWED_HOSTS": "127.0.0.1"]) {
+        _,
+        new in new
+    }
 
     /// The folder of the contract tools' venv (`TEST_CONTRACT_PYTHON`'s).
     static func tool(_ name: String) throws -> String {
@@ -27,7 +33,10 @@ import Testing
     }
 
     static func toolEnvironment(home: String) -> [String: String] {
-        ["PATH": "/usr/bin:/bin", "HOME": home, "HYPOTHESIS_STORAGE_DIRECTORY": "\(home)/.hypothesis", "PYTHONPATH": folder.path, "SCHEMATHESIS_HOOKS": "hooks", "NO_COLOR": "1"]
+        [
+            "PATH": "/usr/bin:/bin", "HOME": home, "HYPOTHESIS_STORAGE_DIRECTORY": "\(home)/.hypothesis", "PYTHONPATH": folder.path,
+            "SCHEMATHESIS_HOOKS": "hooks", "NO_COLOR": "1",
+        ]
     }
 
     @Test(arguments: [IngestionService.definition, IntegrationsService.definition])
@@ -41,14 +50,18 @@ import Testing
                     let responses = try #require(operation["responses"] as? [String: [String: Any]])
                     for (status, response) in responses where status.hasPrefix("2") {
                         let content = response["content"] as? [String: [String: Any]]
-                        #expect(content?.isEmpty == false && content?.values.allSatisfy { $0["schema"] != nil } == true, "\(method) \(path) \(status) has no response schema")
+                        #expect(
+                            content?.isEmpty == false && content?.values.allSatisfy { $0["schema"] != nil } == true,
+                            "\(method) \(path) \(status) has no response schema"
+                        )
                     }
                 }
             }
             let output = try await runCommand(
                 try Self.tool("schemathesis"),
                 [
-                    "--config-file", Self.folder.appendingPathComponent("schemathesis-\(definition.name).toml").path, "run", "\(service.baseURL)/openapi.json",
+                    "--config-file", Self.folder.appendingPathComponent("schemathesis-\(definition.name).toml").path, "run",
+                    "\(service.baseURL)/openapi.json",
                     // Both key headers: schemathesis would otherwise send a made-up bearer token beside the key, which is refused.
                     "--header", "X-API-Key: \(Self.key)", "--header", "Authorization: Bearer \(Self.key)", "--checks", "all", "--max-examples", "25",
                     // One worker: hypothesis describes its strategies with `ast`, which CPython 3.11 does not run safely on two threads at once.
@@ -87,7 +100,10 @@ import Testing
                 }
                 let output = try await runCommand(
                     try TestEnvironment.value("TEST_CONTRACT_PYTHON"),
-                    [Self.folder.appendingPathComponent("client_check.py").path, work, ingestion.baseURL, integrations.baseURL, Self.key, "http://127.0.0.1:9/hook"],
+                    [
+                        Self.folder.appendingPathComponent("client_check.py").path, work, ingestion.baseURL, integrations.baseURL, Self.key,
+                        "http://127.0.0.1:9/hook",
+                    ],
                     environment: Self.toolEnvironment(home: work),
                     timeout: .seconds(120)
                 )

@@ -36,7 +36,11 @@ import Testing
             var correct: [String: Int] = [:]
             var misses: [String] = []
             for (example, intent) in zip(Self.heldOut, predicted) {
-                if example.intent == intent { correct[example.intent, default: 0] += 1 } else { misses.append("\(example.text) → \(intent), not \(example.intent)") }
+                if example.intent == intent {
+                    correct[example.intent, default: 0] += 1
+                } else {
+                    misses.append("\(example.text) → \(intent), not \(example.intent)")
+                }
             }
             // Every intent, out_of_scope included, is recognised on at least two of its three
             // paraphrases, and nine in ten paraphrases in all.
@@ -47,7 +51,12 @@ import Testing
 
             // Nonsense is not a confident guess at a real intent.
             for nonsense in ["qwzx vlorp ggh", "the purple elephant sang backwards in a teapot"] {
-                let response = try await nlu.send(.POST, "/v1/parse", headers: [("Content-Type", "application/json")], body: #"{"text": "\#(nonsense)"}"#).json
+                let response = try await nlu.send(
+                    .POST,
+                    "/v1/parse",
+                    headers: [("Content-Type", "application/json")],
+                    body: #"{"text": "\#(nonsense)"}"#
+                ).json
                 #expect((response["intent"] as? [String: Any])?["name"] as? String == "out_of_scope", "\(nonsense): \(response)")
             }
         }

@@ -45,15 +45,24 @@ import Testing
     }
 
     @Test func kubernetesRunsEachServiceOnItsPort() async throws {
-        let rendered = try await runCommand("/bin/bash", [Self.repository.appendingPathComponent("ops/k8s/render").path, "--image", "registry.example/suite@sha256:abc"])
+        let rendered = try await runCommand(
+            "/bin/bash",
+            [Self.repository.appendingPathComponent("ops/k8s/render").path, "--image", "registry.example/suite@sha256:abc"]
+        )
         let documents = rendered.components(separatedBy: "\n---")
         for definition in Self.definitions {
-            let deployment = try #require(documents.first { $0.contains("kind: Deployment") && $0.contains("name: \(definition.name)\n") }, "no Deployment \(definition.name)")
+            let deployment = try #require(
+                documents.first { $0.contains("kind: Deployment") && $0.contains("name: \(definition.name)\n") },
+                "no Deployment \(definition.name)"
+            )
             #expect(deployment.contains("containerPort: \(definition.defaultPort)"))
             #expect(deployment.contains(#"command: ["\#(definition.name)"]"#))
             #expect(deployment.contains("registry.example/suite@sha256:abc"))
             for kind in ["Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"] {
-                #expect(documents.contains { $0.contains("kind: \(kind)\n") && $0.contains("name: \(definition.name)\n") }, "no \(kind) \(definition.name)")
+                #expect(
+                    documents.contains { $0.contains("kind: \(kind)\n") && $0.contains("name: \(definition.name)\n") },
+                    "no \(kind) \(definition.name)"
+                )
             }
         }
         #expect(!rendered.contains("__"), "a placeholder was left in the rendered manifests")
@@ -84,17 +93,25 @@ import Testing
             #expect(!found.isEmpty, "\(file) has no queries")
             expressions += found
         }
-        #expect(recordedNames.count >= 3 && ruleExpressions.count >= 8, "the rules reader found too little: \(recordedNames), \(ruleExpressions.count) expressions")
+        #expect(
+            recordedNames.count >= 3 && ruleExpressions.count >= 8,
+            "the rules reader found too little: \(recordedNames), \(ruleExpressions.count) expressions"
+        )
 
         let exposed = try await Self.exposedMetricNames()
         var referenced: Set<String> = []
         for expression in expressions {
             // Grafana puts the dashboard's `service` variable into the query text.
-            for variant in Self.definitions.map({ expression.replacingOccurrences(of: "${service}", with: $0.name).replacingOccurrences(of: "$service", with: $0.name) }) {
+            for variant in Self.definitions.map({
+                expression.replacingOccurrences(of: "${service}", with: $0.name).replacingOccurrences(of: "$service", with: $0.name)
+            }) {
                 let (names, nameMatchers) = try Self.metricReferences(in: variant)
                 for pattern in nameMatchers {
                     let regex = try Regex("^(?:\(pattern))$")
-                    #expect(exposed.contains { $0.wholeMatch(of: regex) != nil }, "no exposed metric matches __name__=~\"\(pattern)\" in \(expression)")
+                    #expect(
+                        exposed.contains { $0.wholeMatch(of: regex) != nil },
+                        "no exposed metric matches __name__=~\"\(pattern)\" in \(expression)"
+                    )
                 }
                 for name in names {
                     if name.contains(":") {
@@ -180,7 +197,9 @@ import Testing
         ] {
             text = text.replacing(try Regex(pattern), with: " ")
         }
-        let keywords: Set<String> = ["by", "without", "on", "ignoring", "group_left", "group_right", "and", "or", "unless", "bool", "offset", "inf", "nan"]
+        let keywords: Set<String> = [
+            "by", "without", "on", "ignoring", "group_left", "group_right", "and", "or", "unless", "bool", "offset", "inf", "nan",
+        ]
         var names: Set<String> = []
         for match in text.matches(of: try Regex(#"[A-Za-z_:][A-Za-z0-9_:]*(\s*\()?"#)) {
             let token = String(text[match.range]).trimmingCharacters(in: .whitespaces)
@@ -207,7 +226,9 @@ import Testing
     }
 
     static func withServices<Value: Sendable>(
-        _ definitions: ArraySlice<ServiceDefinition>, running: [RunningService] = [], _ body: @escaping @Sendable ([RunningService]) async throws -> Value
+        _ definitions: ArraySlice<ServiceDefinition>,
+        running: [RunningService] = [],
+        _ body: @escaping @Sendable ([RunningService]) async throws -> Value
     ) async throws -> Value {
         guard let first = definitions.first else { return try await body(running) }
         return try await RunningService.with(first) { service in

@@ -18,7 +18,10 @@ import Testing
 
     @Test func answersInOpenAIsShapeWithThePublishedSimilarity() async throws {
         try await RunningService.with(RAGService.definition) { service in
-            let response = try await Self.post(service, #"{"input": ["The weather is lovely today.", "It's so sunny outside!"], "model": "all-MiniLM-L6-v2"}"#)
+            let response = try await Self.post(
+                service,
+                #"{"input": ["The weather is lovely today.", "It's so sunny outside!"], "model": "all-MiniLM-L6-v2"}"#
+            )
             #expect(response.status == 200, "\(response.body)")
             let json = try response.json
             #expect(json["object"] as? String == "list")
@@ -35,11 +38,16 @@ import Testing
             let usage = try #require(json["usage"] as? [String: Int])
             #expect(usage == ["prompt_tokens": 17, "total_tokens": 17])
 
-            let single = try await Self.post(service, #"{"input": "The weather is lovely today.", "model": "all-MiniLM-L6-v2", "encoding_format": "base64"}"#)
+            let single = try await Self.post(
+                service,
+                #"{"input": "The weather is lovely today.", "model": "all-MiniLM-L6-v2", "encoding_format": "base64"}"#
+            )
             #expect(single.status == 200)
             let text = try #require((try single.json["data"] as? [[String: Any]])?.first?["embedding"] as? String)
             let bytes = try #require(Data(base64Encoded: text))
-            let decoded = stride(from: 0, to: bytes.count, by: 4).map { Double(Float(bitPattern: UInt32(littleEndian: bytes[$0..<$0 + 4].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }))) }
+            let decoded = stride(from: 0, to: bytes.count, by: 4).map {
+                Double(Float(bitPattern: UInt32(littleEndian: bytes[$0..<$0 + 4].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) })))
+            }
             #expect(decoded.count == 384)
             #expect(zip(decoded, vectors[0]).allSatisfy { abs($0 - $1) < 1e-6 })
         }

@@ -41,7 +41,12 @@ enum Uploads {
 
 extension RunningService {
     func post(_ path: String, contentType: String, body: [UInt8], headers: [(String, String)] = []) async throws -> TestHTTPResponse {
-        try await TestHTTPResponse.send(.POST, baseURL + path, headers: [("Content-Type", contentType)] + headers, body: .bytes(ByteBuffer(bytes: body)))
+        try await TestHTTPResponse.send(
+            .POST,
+            baseURL + path,
+            headers: [("Content-Type", contentType)] + headers,
+            body: .bytes(ByteBuffer(bytes: body))
+        )
     }
 
     /// Polls `GET /v1/jobs/{id}` until its status is `status`.

@@ -16,11 +16,22 @@ import Testing
 
     /// Runs a job worker on ingestion's index stream until `body` returns.
     static func withWorker<Value: Sendable>(
-        redisURL: String, stream: String = IngestionService.ragIndexStream, maxAttempts: Int = 5, visibilityTimeout: Duration = .seconds(60),
-        handler: @escaping JobWorker.Handler, _ body: @Sendable () async throws -> Value
+        redisURL: String,
+        stream: String = IngestionService.ragIndexStream,
+        maxAttempts: Int = 5,
+        visibilityTimeout: Duration = .seconds(60),
+        handler: @escaping JobWorker.Handler,
+        _ body: @Sendable () async throws -> Value
     ) async throws -> Value {
         let redis = RedisClient(url: try RedisURL(parsing: redisURL), logger: Logger(label: "worker"))
-        let configuration = JobWorker.Configuration(stream: stream, group: "test-workers", concurrency: 2, maxAttempts: maxAttempts, visibilityTimeout: visibilityTimeout, retryBackoff: Backoff(base: .milliseconds(50), cap: .milliseconds(200)))
+        let configuration = JobWorker.Configuration(
+            stream: stream,
+            group: "test-workers",
+            concurrency: 2,
+            maxAttempts: maxAttempts,
+            visibilityTimeout: visibilityTimeout,
+            retryBackoff: Backoff(base: .milliseconds(50), cap: .milliseconds(200))
+        )
         let worker = JobWorker(configuration: configuration, redis: redis, logger: Logger(label: "worker"), handler: handler)
         return try await withThrowingTaskGroup(of: Value?.self) { group in
             group.addTask {
@@ -51,16 +62,31 @@ import Testing
             #expect(try await TestDatabase.scalar(client, PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM \(schema).b")) == 1)
 
             // A failing migration leaves nothing behind and is not recorded.
-            let broken = Migrator(schema: schema, migrations: migrations + [Migration(version: 3, name: "broken", statements: ["CREATE TABLE \(schema).c (id int)", "SELECT no_such_function()"])])
+            let broken = Migrator(
+                schema: schema,
+                migrations: migrations + [
+                    Migration(version: 3, name: "broken", statements: ["CREATE TABLE \(schema).c (id int)", "SELECT no_such_function()"])
+                ]
+            )
             await #expect(throws: (any Error).self) { try await broken.run(on: client, logger: logger) }
             #expect(try await TestDatabase.scalar(client, PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM \(schema).schema_migrations")) == 2)
-            #expect(try await TestDatabase.scalar(client, "SELECT count(*)::int FROM information_schema.tables WHERE table_schema = \(schema) AND table_name = 'c'") == 0)
+            #expect(
+                try await TestDatabase.scalar(
+                    client,
+                    "SELECT count(*)::int FROM information_schema.tables WHERE table_schema = \(schema) AND table_name = 'c'"
+                ) == 0
+            )
         }
     }
 
     @Test func eachSupportedDocumentTypeIsStoredAsSent() async throws {
         try await RunningService.with(IngestionService.definition, waitForReady: true) { service in
-            let json = try await service.send(.POST, "/v1/documents", headers: Self.json, body: #"{"title":"Notes","text":"Hello *world*","collection":"kb","metadata":{"lang":"en"}}"#)
+            let json = try await service.send(
+                .POST,
+                "/v1/documents",
+                headers: Self.json,
+                body: #"{"title":"Notes","text":"Hello *world*","collection":"kb","metadata":{"lang":"en"}}"#
+            )
             #expect(json.status == 202, "\(json.body)")
             let accepted = try json.json
             #expect(accepted["status"] as? String == "queued")
@@ -102,7 +128,11 @@ import Testing
     @Test func badUploadsAreRefusedAndStoreNothing() async throws {
         // A database of its own, so "nothing stored" can be counted exactly.
         let database = try await TestDatabase.fresh()
-        try await RunningService.with(IngestionService.definition, settings: ["MAX_AUDIO_BYTES": "20000", "DATABASE_URL": database], waitForReady: true) { service in
+        try await RunningService.with(
+            IngestionService.definition,
+            settings: ["MAX_AUDIO_BYTES": "20000", "DATABASE_URL": database],
+            waitForReady: true
+        ) { service in
             let png = Uploads.multipart([("file", "x.png", "image/png", [0x89, 0x50, 0x4E, 0x47])])
             #expect(try await service.post("/v1/documents", contentType: png.contentType, body: png.body).status == 415)
             let fakePDF = Uploads.multipart([("file", "x.pdf", "application/pdf", Array("not a pdf".utf8))])
@@ -122,14 +152,22 @@ import Testing
             #expect(try await service.post("/v1/audio", contentType: "audio/mpeg", body: Uploads.wav()).status == 415)
             #expect(try await service.post("/v1/audio", contentType: "audio/wav", body: Uploads.wav(seconds: 2)).status == 413)
 
-            let badEvent = try await service.send(.POST, "/v1/events", headers: Self.json, body: #"{"type":"call.ended","source":"pbx","occurred_at":"yesterday","payload":[1]}"#)
+            let badEvent = try await service.send(
+                .POST,
+                "/v1/events",
+                headers: Self.json,
+                body: #"{"type":"call.ended","source":"pbx","occurred_at":"yesterday","payload":[1]}"#
+            )
             #expect(badEvent.status == 422)
             let fields = try #require(try badEvent.json["errors"] as? [[String: Any]]).compactMap { $0["field"] as? String }
             #expect(Set(fields) == ["occurred_at", "payload"])
             #expect(try await service.send(.POST, "/v1/events", headers: Self.json, body: #"{"type":"x"}"#).status == 422)
 
             let stored = try await TestDatabase.with(url: database) { client in
-                try await TestDatabase.scalar(client, "SELECT ((SELECT count(*) FROM ingestion.items) + (SELECT count(*) FROM ingestion.events) + (SELECT count(*) FROM ingestion.jobs))::int")
+                try await TestDatabase.scalar(
+                    client,
+                    "SELECT ((SELECT count(*) FROM ingestion.items) + (SELECT count(*) FROM ingestion.events) + (SELECT count(*) FROM ingestion.jobs))::int"
+                )
             }
             #expect(stored == 0)
         }
@@ -139,7 +177,12 @@ import Testing
         try await RunningService.with(IngestionService.definition, waitForReady: true) { service in
             let type = "test.\(UUID().uuidString.prefix(8))"
             for minute in 0..<5 {
-                let response = try await service.send(.POST, "/v1/events", headers: Self.json, body: #"{"type":"\#(type)","source":"tests","occurred_at":"2026-03-01T10:0\#(minute):00Z","payload":{"n":\#(minute)}}"#)
+                let response = try await service.send(
+                    .POST,
+                    "/v1/events",
+                    headers: Self.json,
+                    body: #"{"type":"\#(type)","source":"tests","occurred_at":"2026-03-01T10:0\#(minute):00Z","payload":{"n":\#(minute)}}"#
+                )
                 #expect(response.status == 202)
                 #expect(try response.json["event_id"] as? String != nil)
             }
@@ -147,7 +190,10 @@ import Testing
             let firstEvents = try #require(first["events"] as? [[String: Any]])
             #expect(firstEvents.compactMap { ($0["payload"] as? [String: Any])?["n"] as? Int } == [0, 1])
             let cursor = try #require(first["next_cursor"] as? String)
-            let second = try await service.send(.GET, "/v1/events?type=\(type)&limit=2&cursor=\(cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)").json
+            let second = try await service.send(
+                .GET,
+                "/v1/events?type=\(type)&limit=2&cursor=\(cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+            ).json
             #expect((second["events"] as? [[String: Any]])?.compactMap { ($0["payload"] as? [String: Any])?["n"] as? Int } == [2, 3])
             let since = try await service.send(.GET, "/v1/events?type=\(type)&since=2026-03-01T10:03:00Z").json
             #expect((since["events"] as? [[String: Any]])?.count == 2)
@@ -160,17 +206,21 @@ import Testing
         let redis = try RedisServerProcess()
         let database = try await TestDatabase.fresh()
         try await redis.start()
-        try await RunningService.with(IngestionService.definition, settings: ["REDIS_URL": redis.url, "DATABASE_URL": database], waitForReady: true) { service in
+        try await RunningService.with(IngestionService.definition, settings: ["REDIS_URL": redis.url, "DATABASE_URL": database], waitForReady: true) {
+            service in
             let accepted = try await service.send(.POST, "/v1/documents", headers: Self.json, body: #"{"title":"t","text":"to index"}"#).json
             let jobID = try #require(accepted["job_id"] as? String)
             let queued = try await service.send(.GET, "/v1/jobs/\(jobID)").json
             #expect(queued["status"] as? String == "queued")
             #expect(queued["item_id"] as? String == accepted["item_id"] as? String)
 
-            try await Self.withWorker(redisURL: redis.url, handler: { job in
-                try await Task.sleep(for: .milliseconds(300))
-                return #"{"chunks":3,"job":"\#(job.id)"}"#
-            }) {
+            try await Self.withWorker(
+                redisURL: redis.url,
+                handler: { job in
+                    try await Task.sleep(for: .milliseconds(300))
+                    return #"{"chunks":3,"job":"\#(job.id)"}"#
+                }
+            ) {
                 let done = try await service.waitForJob(jobID, status: "done")
                 #expect(done["attempts"] as? Int == 1)
                 #expect((done["result"] as? [String: Any])?["chunks"] as? Int == 3)
@@ -180,7 +230,12 @@ import Testing
             let events = SSEParser.events(stream.body)
             #expect(events.map(\.status) == ["queued", "processing", "done"])
             // Resuming after the first event replays only what followed.
-            let resumed = try await TestHTTPResponse.send(.GET, service.baseURL + "/v1/jobs/\(jobID)/events", headers: [("Last-Event-ID", events[0].id)], timeout: .seconds(10))
+            let resumed = try await TestHTTPResponse.send(
+                .GET,
+                service.baseURL + "/v1/jobs/\(jobID)/events",
+                headers: [("Last-Event-ID", events[0].id)],
+                timeout: .seconds(10)
+            )
             #expect(SSEParser.events(resumed.body).map(\.status) == ["processing", "done"])
             #expect(try await service.send(.GET, "/v1/jobs/\(UUID())/events").status == 404)
         }
@@ -191,10 +246,19 @@ import Testing
         let redis = try RedisServerProcess()
         let database = try await TestDatabase.fresh()
         try await redis.start()
-        try await RunningService.with(IngestionService.definition, settings: ["REDIS_URL": redis.url, "DATABASE_URL": database, "SSE_HEARTBEAT_SECONDS": "0.3"], waitForReady: true) { service in
+        try await RunningService.with(
+            IngestionService.definition,
+            settings: ["REDIS_URL": redis.url, "DATABASE_URL": database, "SSE_HEARTBEAT_SECONDS": "0.3"],
+            waitForReady: true
+        ) { service in
             // No worker runs, so after `queued` the stream has nothing to say but heartbeats.
-            let jobID = try #require(try await service.send(.POST, "/v1/documents", headers: Self.json, body: #"{"title":"t","text":"x"}"#).json["job_id"] as? String)
-            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: service.baseURL + "/v1/jobs/\(jobID)/events"), timeout: .seconds(10))
+            let jobID = try #require(
+                try await service.send(.POST, "/v1/documents", headers: Self.json, body: #"{"title":"t","text":"x"}"#).json["job_id"] as? String
+            )
+            let response = try await HTTPClient.shared.execute(
+                HTTPClientRequest(url: service.baseURL + "/v1/jobs/\(jobID)/events"),
+                timeout: .seconds(10)
+            )
             #expect(response.status == .ok)
             var received = ""
             let started = ContinuousClock.now
@@ -214,20 +278,30 @@ import Testing
         let redis = try RedisServerProcess()
         let database = try await TestDatabase.fresh()
         try await redis.start()
-        try await RunningService.with(IngestionService.definition, settings: ["REDIS_URL": redis.url, "DATABASE_URL": database], waitForReady: true) { service in
-            let fixture = try ServiceProcess("servicekit-fixture", environment: ["REDIS_URL": redis.url, "FIXTURE_JOB_STREAM": IngestionService.ragIndexStream, "FIXTURE_JOB_GROUP": "test-workers"])
+        try await RunningService.with(IngestionService.definition, settings: ["REDIS_URL": redis.url, "DATABASE_URL": database], waitForReady: true) {
+            service in
+            let fixture = try ServiceProcess(
+                "servicekit-fixture",
+                environment: ["REDIS_URL": redis.url, "FIXTURE_JOB_STREAM": IngestionService.ragIndexStream, "FIXTURE_JOB_GROUP": "test-workers"]
+            )
             defer { Task { await fixture.child.stop() } }
             try await fixture.waitUntilListening()
-            let jobID = try #require(try await service.send(.POST, "/v1/documents", headers: Self.json, body: #"{"title":"t","text":"x"}"#).json["job_id"] as? String)
+            let jobID = try #require(
+                try await service.send(.POST, "/v1/documents", headers: Self.json, body: #"{"title":"t","text":"x"}"#).json["job_id"] as? String
+            )
             _ = try await service.waitForJob(jobID, status: "processing")
             fixture.child.signal(SIGKILL)
             _ = await fixture.child.waitForExit(timeout: .seconds(5))
 
             let runs = NIOLockedValueBox(0)
-            try await Self.withWorker(redisURL: redis.url, visibilityTimeout: .seconds(1), handler: { _ in
-                runs.withLockedValue { $0 += 1 }
-                return nil
-            }) {
+            try await Self.withWorker(
+                redisURL: redis.url,
+                visibilityTimeout: .seconds(1),
+                handler: { _ in
+                    runs.withLockedValue { $0 += 1 }
+                    return nil
+                }
+            ) {
                 let done = try await service.waitForJob(jobID, status: "done")
                 #expect(done["attempts"] as? Int == 2)
                 try await Task.sleep(for: .seconds(2))
@@ -243,14 +317,20 @@ import Testing
         try await redis.start()
         let settings = ["REDIS_URL": redis.url, "DATABASE_URL": database, "METRICS_SAMPLE_INTERVAL_SECONDS": "0.1"]
         try await RunningService.with(IngestionService.definition, settings: settings, waitForReady: true) { service in
-            let jobID = try #require(try await service.send(.POST, "/v1/documents", headers: Self.json, body: #"{"title":"t","text":"x"}"#).json["job_id"] as? String)
+            let jobID = try #require(
+                try await service.send(.POST, "/v1/documents", headers: Self.json, body: #"{"title":"t","text":"x"}"#).json["job_id"] as? String
+            )
             try await service.waitForMetric(#"ingestion_jobs{stream="jobs:rag.index",status="queued"}"#, toBe: 1)
             let attempts = NIOLockedValueBox(0)
             struct ExtractionFailed: Error, CustomStringConvertible { var description: String { "extractor crashed on page 3" } }
-            try await Self.withWorker(redisURL: redis.url, maxAttempts: 3, handler: { _ in
-                attempts.withLockedValue { $0 += 1 }
-                throw ExtractionFailed()
-            }) {
+            try await Self.withWorker(
+                redisURL: redis.url,
+                maxAttempts: 3,
+                handler: { _ in
+                    attempts.withLockedValue { $0 += 1 }
+                    throw ExtractionFailed()
+                }
+            ) {
                 let dead = try await service.waitForJob(jobID, status: "dead")
                 #expect(dead["attempts"] as? Int == 3)
                 #expect(dead["error"] as? String == "extractor crashed on page 3")
@@ -269,7 +349,8 @@ import Testing
     @Test func jobsStoredWhileRedisIsDownSurviveARestart() async throws {
         let redis = try RedisServerProcess()
         let database = try await TestDatabase.fresh()
-        let ids = try await RunningService.with(IngestionService.definition, settings: ["REDIS_URL": redis.url, "DATABASE_URL": database]) { service in
+        let ids = try await RunningService.with(IngestionService.definition, settings: ["REDIS_URL": redis.url, "DATABASE_URL": database]) {
+            service in
             // Not ready (Redis is down), but the schema is in place once reads answer.
             while try await service.send(.GET, "/v1/events").status != 200 { try await Task.sleep(for: .milliseconds(100)) }
             var ids: [String] = []
@@ -282,11 +363,15 @@ import Testing
         }
         try await redis.start()
         let done = NIOLockedValueBox(Set<String>())
-        try await RunningService.with(IngestionService.definition, settings: ["REDIS_URL": redis.url, "DATABASE_URL": database], waitForReady: true) { service in
-            try await Self.withWorker(redisURL: redis.url, handler: { job in
-                done.withLockedValue { _ = $0.insert(job.id) }
-                return nil
-            }) {
+        try await RunningService.with(IngestionService.definition, settings: ["REDIS_URL": redis.url, "DATABASE_URL": database], waitForReady: true) {
+            service in
+            try await Self.withWorker(
+                redisURL: redis.url,
+                handler: { job in
+                    done.withLockedValue { _ = $0.insert(job.id) }
+                    return nil
+                }
+            ) {
                 for id in ids { _ = try await service.waitForJob(id, status: "done") }
             }
         }
@@ -304,15 +389,27 @@ import Testing
             try await Task.sleep(for: .milliseconds(20))
             return nil
         }
-        try await RunningService.with(IngestionService.definition, settings: ["REDIS_URL": redis.url, "DATABASE_URL": database], waitForReady: true) { first in
-            try await RunningService.with(IngestionService.definition, settings: ["REDIS_URL": redis.url, "DATABASE_URL": database], waitForReady: true) { second in
+        try await RunningService.with(IngestionService.definition, settings: ["REDIS_URL": redis.url, "DATABASE_URL": database], waitForReady: true) {
+            first in
+            try await RunningService.with(
+                IngestionService.definition,
+                settings: ["REDIS_URL": redis.url, "DATABASE_URL": database],
+                waitForReady: true
+            ) { second in
                 try await Self.withWorker(redisURL: redis.url, handler: handler) {
                     try await Self.withWorker(redisURL: redis.url, handler: handler) {
                         let ids = try await withThrowingTaskGroup(of: String.self) { group in
                             for index in 0..<20 {
                                 let service = index.isMultiple(of: 2) ? first : second
                                 group.addTask {
-                                    try #require(try await service.send(.POST, "/v1/documents", headers: Self.json, body: #"{"title":"n\#(index)","text":"x"}"#).json["job_id"] as? String)
+                                    try #require(
+                                        try await service.send(
+                                            .POST,
+                                            "/v1/documents",
+                                            headers: Self.json,
+                                            body: #"{"title":"n\#(index)","text":"x"}"#
+                                        ).json["job_id"] as? String
+                                    )
                                 }
                             }
                             return try await group.reduce(into: [String]()) { $0.append($1) }

@@ -26,43 +26,56 @@ import Testing
         let pagerduty = NIOLockedValueBox([String]())
 
         var definition: ServiceDefinition {
-            let (failing, webhooks, badSignatures, slack, slackIncoming, pagerduty) = (self.failing, self.webhooks, self.badSignatures, self.slack, self.slackIncoming, self.pagerduty)
-            return ServiceDefinition(name: "receivers", defaultPort: 0, addRoutes: { routes in
-                routes.post("/hook", summary: "A webhook receiver that verifies signatures.", responses: [.ok: "Received."]) { request, _ in
-                    let body = Array(try await request.body.collect(upTo: 1 << 20).readableBytesView)
-                    if failing.withLockedValue({ $0 }) { return Response(status: .serviceUnavailable) }
-                    let id = request.headers[HTTPField.Name("Webhook-Id")!] ?? ""
-                    let timestamp = request.headers[HTTPField.Name("Webhook-Timestamp")!] ?? ""
-                    let signature = request.headers[HTTPField.Name("Webhook-Signature")!] ?? ""
-                    let expected = HMAC<SHA256>.authenticationCode(for: Array("\(id).\(timestamp).".utf8) + body, using: SymmetricKey(data: Array(IntegrationsTests.secret.utf8)))
-                    guard signature == "v1," + Data(expected).base64EncodedString() else {
-                        badSignatures.withLockedValue { $0 += 1 }
-                        return Response(status: .unauthorized)
+            let (failing, webhooks, badSignatures, slack, slackIncoming, pagerduty) = (
+                self.failing, self.webhooks, self.badSignatures, self.slack, self.slackIncoming, self.pagerduty
+            )
+            return ServiceDefinition(
+                name: "receivers",
+                defaultPort: 0,
+                addRoutes: { routes in
+                    routes.post("/hook", summary: "A webhook receiver that verifies signatures.", responses: [.ok: "Received."]) { request, _ in
+                        let body = Array(try await request.body.collect(upTo: 1 << 20).readableBytesView)
+                        if failing.withLockedValue({ $0 }) { return Response(status: .serviceUnavailable) }
+                        let id = request.headers[HTTPField.Name("Webhook-Id")!] ?? ""
+                        let timestamp = request.headers[HTTPField.Name("Webhook-Timestamp")!] ?? ""
+                        let signature = request.headers[HTTPField.Name("Webhook-Signature")!] ?? ""
+                        let expected = HMAC<SHA256>.authenticationCode(
+                            for: Array("\(id).\(timestamp).".utf8) + body,
+                            using: SymmetricKey(data: Array(IntegrationsTests.secret.utf8))
+                        )
+                        guard signature == "v1," + Data(expected).base64EncodedString() else {
+                            badSignatures.withLockedValue { $0 += 1 }
+                            return Response(status: .unauthorized)
+                        }
+                        webhooks.withLockedValue { $0[id, default: 0] += 1 }
+                        return Response(status: .ok)
                     }
-                    webhooks.withLockedValue { $0[id, default: 0] += 1 }
-                    return Response(status: .ok)
+                    routes.post("/slack/chat.postMessage", summary: "Slack's API.", responses: [.ok: "ok"]) { request, _ in
+                        let body = String(buffer: try await request.body.collect(upTo: 1 << 20))
+                        if failing.withLockedValue({ $0 }) { return Response(status: .internalServerError) }
+                        slack.withLockedValue { $0.append((request.headers[.authorization] ?? "", body)) }
+                        return Response(
+                            status: .ok,
+                            headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: #"{"ok":true}"#))
+                        )
+                    }
+                    routes.post("/slack/incoming", summary: "A Slack incoming webhook.", responses: [.ok: "ok"]) { request, _ in
+                        let body = String(buffer: try await request.body.collect(upTo: 1 << 20))
+                        if failing.withLockedValue({ $0 }) { return Response(status: .internalServerError) }
+                        slackIncoming.withLockedValue { $0.append(body) }
+                        // Slack's incoming webhooks answer a bare "ok", not JSON.
+                        return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok")))
+                    }
+                    routes.post("/pagerduty", summary: "PagerDuty's Events API.", responses: [.accepted: "Enqueued."]) { request, _ in
+                        let body = try await request.body.collect(upTo: 1 << 20)
+                        if failing.withLockedValue({ $0 }) { return Response(status: .internalServerError) }
+                        let event = try JSONDecoder().decode([String: AnyJSON].self, from: Data(body.readableBytesView))
+                        if case .string(let key) = event["dedup_key"] { pagerduty.withLockedValue { $0.append(key) } }
+                        return Response(status: .accepted, body: .init(byteBuffer: ByteBuffer(string: #"{"status":"success"}"#)))
+                    }
                 }
-                routes.post("/slack/chat.postMessage", summary: "Slack's API.", responses: [.ok: "ok"]) { request, _ in
-                    let body = String(buffer: try await request.body.collect(upTo: 1 << 20))
-                    if failing.withLockedValue({ $0 }) { return Response(status: .internalServerError) }
-                    slack.withLockedValue { $0.append((request.headers[.authorization] ?? "", body)) }
-                    return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"ok":true}"#)))
-                }
-                routes.post("/slack/incoming", summary: "A Slack incoming webhook.", responses: [.ok: "ok"]) { request, _ in
-                    let body = String(buffer: try await request.body.collect(upTo: 1 << 20))
-                    if failing.withLockedValue({ $0 }) { return Response(status: .internalServerError) }
-                    slackIncoming.withLockedValue { $0.append(body) }
-                    // Slack's incoming webhooks answer a bare "ok", not JSON.
-                    return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok")))
-                }
-                routes.post("/pagerduty", summary: "PagerDuty's Events API.", responses: [.accepted: "Enqueued."]) { request, _ in
-                    let body = try await request.body.collect(upTo: 1 << 20)
-                    if failing.withLockedValue({ $0 }) { return Response(status: .internalServerError) }
-                    let event = try JSONDecoder().decode([String: AnyJSON].self, from: Data(body.readableBytesView))
-                    if case .string(let key) = event["dedup_key"] { pagerduty.withLockedValue { $0.append(key) } }
-                    return Response(status: .accepted, body: .init(byteBuffer: ByteBuffer(string: #"{"status":"success"}"#)))
-                }
-            })
+            )
         }
     }
 
@@ -78,7 +91,12 @@ import Testing
     }
 
     static func deliver(_ service: RunningService, _ body: String) async throws -> TestHTTPResponse {
-        try await service.send(.POST, "/v1/deliveries", headers: [("Content-Type", "application/json"), ("Idempotency-Key", UUID().uuidString)], body: body)
+        try await service.send(
+            .POST,
+            "/v1/deliveries",
+            headers: [("Content-Type", "application/json"), ("Idempotency-Key", UUID().uuidString)],
+            body: body
+        )
     }
 
     static func waitFor(_ service: RunningService, _ id: String, status: String, timeout: Duration = .seconds(30)) async throws -> [String: Any] {
@@ -96,10 +114,24 @@ import Testing
         let receivers = Receivers()
         let database = try await TestDatabase.fresh()
         try await RunningService.with(receivers.definition) { (stand: RunningService) async throws in
-            try await RunningService.with(IntegrationsService.definition, settings: Self.settings(receivers: stand, database: database), waitForReady: true) { (service: RunningService) async throws in
-                let webhook = try #require(try await Self.deliver(service, #"{"provider":"webhook","target":"\#(stand.baseURL)/hook","payload":{"event":"order.paid","amount":12}}"#).json["id"] as? String)
-                let slack = try #require(try await Self.deliver(service, #"{"provider":"slack","target":"ops-room","message":"Deploy finished"}"#).json["id"] as? String)
-                let pagerduty = try #require(try await Self.deliver(service, #"{"provider":"pagerduty","target":"checkout","message":"Error rate above 5%"}"#).json["id"] as? String)
+            try await RunningService.with(
+                IntegrationsService.definition,
+                settings: Self.settings(receivers: stand, database: database),
+                waitForReady: true
+            ) { (service: RunningService) async throws in
+                let webhook = try #require(
+                    try await Self.deliver(
+                        service,
+                        #"{"provider":"webhook","target":"\#(stand.baseURL)/hook","payload":{"event":"order.paid","amount":12}}"#
+                    ).json["id"] as? String
+                )
+                let slack = try #require(
+                    try await Self.deliver(service, #"{"provider":"slack","target":"ops-room","message":"Deploy finished"}"#).json["id"] as? String
+                )
+                let pagerduty = try #require(
+                    try await Self.deliver(service, #"{"provider":"pagerduty","target":"checkout","message":"Error rate above 5%"}"#).json["id"]
+                        as? String
+                )
                 for id in [webhook, slack, pagerduty] {
                     let delivered = try await Self.waitFor(service, id, status: "delivered")
                     #expect(delivered["attempts"] as? Int == 1)
@@ -114,7 +146,11 @@ import Testing
 
                 let providers = try #require(try await service.send(.GET, "/v1/providers").json["providers"] as? [[String: Any]])
                 #expect(providers.map { $0["name"] as? String } == ["slack", "webhook", "pagerduty"])
-                #expect(providers.allSatisfy { $0["status"] as? String == "configured" && $0["breaker"] as? String == "closed" && $0["successes"] as? Int == 1 })
+                #expect(
+                    providers.allSatisfy {
+                        $0["status"] as? String == "configured" && $0["breaker"] as? String == "closed" && $0["successes"] as? Int == 1
+                    }
+                )
             }
         }
     }
@@ -124,9 +160,17 @@ import Testing
         let database = try await TestDatabase.fresh()
         try await RunningService.with(receivers.definition) { (stand: RunningService) async throws in
             // An empty value counts as unset, so only the incoming webhook is configured.
-            let settings = Self.settings(receivers: stand, database: database, extra: ["SLACK_BOT_TOKEN": "", "SLACK_WEBHOOK_URL": stand.baseURL + "/slack/incoming"])
-            try await RunningService.with(IntegrationsService.definition, settings: settings, waitForReady: true) { (service: RunningService) async throws in
-                let id = try #require(try await Self.deliver(service, #"{"provider":"slack","target":"ignored-by-webhooks","message":"Deploy finished"}"#).json["id"] as? String)
+            let settings = Self.settings(
+                receivers: stand,
+                database: database,
+                extra: ["SLACK_BOT_TOKEN": "", "SLACK_WEBHOOK_URL": stand.baseURL + "/slack/incoming"]
+            )
+            try await RunningService.with(IntegrationsService.definition, settings: settings, waitForReady: true) {
+                (service: RunningService) async throws in
+                let id = try #require(
+                    try await Self.deliver(service, #"{"provider":"slack","target":"ignored-by-webhooks","message":"Deploy finished"}"#).json["id"]
+                        as? String
+                )
                 let delivered = try await Self.waitFor(service, id, status: "delivered")
                 #expect(delivered["provider_response"] as? String == "ok")
                 #expect(receivers.slackIncoming.withLockedValue { $0 } == [#"{"text":"Deploy finished"}"#])
@@ -141,7 +185,8 @@ import Testing
         try await RunningService.with(receivers.definition) { (stand: RunningService) async throws in
             var settings = Self.settings(receivers: stand, database: database)
             settings["PAGERDUTY_ROUTING_KEY"] = nil
-            try await RunningService.with(IntegrationsService.definition, settings: settings, waitForReady: true) { (service: RunningService) async throws in
+            try await RunningService.with(IntegrationsService.definition, settings: settings, waitForReady: true) {
+                (service: RunningService) async throws in
                 for (body, field) in [
                     (#"{"provider":"fax","target":"x","message":"m"}"#, "provider"),
                     (#"{"provider":"pagerduty","target":"x","message":"m"}"#, "provider"),
@@ -157,7 +202,11 @@ import Testing
                 }
                 let providers = try #require(try await service.send(.GET, "/v1/providers").json["providers"] as? [[String: Any]])
                 #expect(providers.first { $0["name"] as? String == "pagerduty" }?["status"] as? String == "unconfigured")
-                #expect(try await TestDatabase.with(url: database) { try await TestDatabase.scalar($0, "SELECT count(*)::int FROM integrations.deliveries") } == 0)
+                #expect(
+                    try await TestDatabase.with(url: database) {
+                        try await TestDatabase.scalar($0, "SELECT count(*)::int FROM integrations.deliveries")
+                    } == 0
+                )
             }
         }
     }
@@ -167,10 +216,19 @@ import Testing
         receivers.failing.withLockedValue { $0 = true }
         let database = try await TestDatabase.fresh()
         try await RunningService.with(receivers.definition) { (stand: RunningService) async throws in
-            try await RunningService.with(IntegrationsService.definition, settings: Self.settings(receivers: stand, database: database), waitForReady: true) { (service: RunningService) async throws in
+            try await RunningService.with(
+                IntegrationsService.definition,
+                settings: Self.settings(receivers: stand, database: database),
+                waitForReady: true
+            ) { (service: RunningService) async throws in
                 var ids: [String] = []
                 for index in 0..<10 {
-                    ids.append(try #require(try await Self.deliver(service, #"{"provider":"webhook","target":"\#(stand.baseURL)/hook","payload":{"n":\#(index)}}"#).json["id"] as? String))
+                    ids.append(
+                        try #require(
+                            try await Self.deliver(service, #"{"provider":"webhook","target":"\#(stand.baseURL)/hook","payload":{"n":\#(index)}}"#)
+                                .json["id"] as? String
+                        )
+                    )
                 }
                 // The breaker opens while the receiver fails.
                 let deadline = ContinuousClock.now + .seconds(20)
@@ -199,9 +257,16 @@ import Testing
         receivers.failing.withLockedValue { $0 = true }
         let database = try await TestDatabase.fresh()
         try await RunningService.with(receivers.definition) { (stand: RunningService) async throws in
-            let settings = Self.settings(receivers: stand, database: database, extra: ["DELIVERY_MAX_ATTEMPTS": "2", "RETRY_MAX_ATTEMPTS": "1", "CB_MAX_FAILURES": "100", "METRICS_SAMPLE_INTERVAL_SECONDS": "0.1"])
-            try await RunningService.with(IntegrationsService.definition, settings: settings, waitForReady: true) { (service: RunningService) async throws in
-                let id = try #require(try await Self.deliver(service, #"{"provider":"slack","target":"ops-room","message":"hello"}"#).json["id"] as? String)
+            let settings = Self.settings(
+                receivers: stand,
+                database: database,
+                extra: ["DELIVERY_MAX_ATTEMPTS": "2", "RETRY_MAX_ATTEMPTS": "1", "CB_MAX_FAILURES": "100", "METRICS_SAMPLE_INTERVAL_SECONDS": "0.1"]
+            )
+            try await RunningService.with(IntegrationsService.definition, settings: settings, waitForReady: true) {
+                (service: RunningService) async throws in
+                let id = try #require(
+                    try await Self.deliver(service, #"{"provider":"slack","target":"ops-room","message":"hello"}"#).json["id"] as? String
+                )
                 let dead = try await Self.waitFor(service, id, status: "dead")
                 #expect(dead["attempts"] as? Int == 2)
                 #expect((dead["last_error"] as? String)?.contains("HTTP 500") == true)
@@ -226,10 +291,13 @@ import Testing
         let database = try await TestDatabase.fresh()
         try await RunningService.with(receivers.definition) { (stand: RunningService) async throws in
             let settings = Self.settings(receivers: stand, database: database, extra: ["DELIVERY_MAX_ATTEMPTS": "2"])
-            try await RunningService.with(IntegrationsService.definition, settings: settings, waitForReady: true) { (service: RunningService) async throws in
+            try await RunningService.with(IntegrationsService.definition, settings: settings, waitForReady: true) {
+                (service: RunningService) async throws in
                 let id = UUID()
                 try await TestDatabase.with(url: database) { client in
-                    _ = try await client.query("INSERT INTO integrations.deliveries (id, provider, target, message, status, attempts, next_attempt_at) VALUES (\(id), 'pagerduty', 'db', 'disk full', 'sending', 2, now() - interval '1 second')")
+                    _ = try await client.query(
+                        "INSERT INTO integrations.deliveries (id, provider, target, message, status, attempts, next_attempt_at) VALUES (\(id), 'pagerduty', 'db', 'disk full', 'sending', 2, now() - interval '1 second')"
+                    )
                 }
                 let dead = try await Self.waitFor(service, id.uuidString.lowercased(), status: "dead")
                 #expect(dead["attempts"] as? Int == 2)
@@ -245,16 +313,21 @@ import Testing
         let database = try await TestDatabase.fresh()
         try await RunningService.with(receivers.definition) { (stand: RunningService) async throws in
             let settings = Self.settings(receivers: stand, database: database)
-            let ids = try await RunningService.with(IntegrationsService.definition, settings: settings, waitForReady: true) { (service: RunningService) async throws in
+            let ids = try await RunningService.with(IntegrationsService.definition, settings: settings, waitForReady: true) {
+                (service: RunningService) async throws in
                 var ids: [String] = []
                 for index in 0..<3 {
-                    let response = try await Self.deliver(service, #"{"provider":"webhook","target":"\#(stand.baseURL)/hook","payload":{"n":\#(index)}}"#)
+                    let response = try await Self.deliver(
+                        service,
+                        #"{"provider":"webhook","target":"\#(stand.baseURL)/hook","payload":{"n":\#(index)}}"#
+                    )
                     ids.append(try #require(try response.json["id"] as? String, "\(response.status) \(response.body)"))
                 }
                 return ids
             }
             receivers.failing.withLockedValue { $0 = false }
-            try await RunningService.with(IntegrationsService.definition, settings: settings, waitForReady: true) { (service: RunningService) async throws in
+            try await RunningService.with(IntegrationsService.definition, settings: settings, waitForReady: true) {
+                (service: RunningService) async throws in
                 for id in ids { _ = try await Self.waitFor(service, id, status: "delivered") }
             }
             #expect(Set(receivers.webhooks.withLockedValue { $0 }.keys) == Set(ids))

@@ -31,7 +31,11 @@ import Testing
 
     @Test func parseRejectsBadInputNamingTheField() async throws {
         let database = try await TestDatabase.fresh()
-        try await RunningService.with(Self.definition, settings: Self.settings(database: database, extra: ["NLU_MAX_CHARS": "20"]), waitForReady: true) { (service: RunningService) async throws in
+        try await RunningService.with(
+            Self.definition,
+            settings: Self.settings(database: database, extra: ["NLU_MAX_CHARS": "20"]),
+            waitForReady: true
+        ) { (service: RunningService) async throws in
             let cases: [(String, String)] = [
                 (#"{"text": ""}"#, "text"), (#"{"text": "  \n "}"#, "text"), (#"{"text": "this text is longer than twenty"}"#, "text"),
                 (#"{"text": "hi", "timezone": "Mars/Olympus"}"#, "timezone"), (#"{"text": "hi", "timezone": "EST"}"#, "timezone"),
@@ -47,7 +51,11 @@ import Testing
             let tooMany = "{\"texts\": [" + Array(repeating: "\"hi\"", count: 101).joined(separator: ",") + "]}"
             #expect(try problemFields(try await service.send(.POST, "/v1/parse/batch", body: tooMany)) == ["texts"])
             #expect(try problemFields(try await service.send(.POST, "/v1/parse/batch", body: #"{"texts": []}"#)) == ["texts"])
-            #expect(try problemFields(try await service.send(.POST, "/v1/parse/batch", body: #"{"texts": ["fine", " ", "also fine", ""]}"#)) == ["texts[1]", "texts[3]"])
+            #expect(
+                try problemFields(try await service.send(.POST, "/v1/parse/batch", body: #"{"texts": ["fine", " ", "also fine", ""]}"#)) == [
+                    "texts[1]", "texts[3]",
+                ]
+            )
             let unknown = try await service.send(.POST, "/v1/parse", body: #"{"text": "hi", "model": "nonexistent"}"#)
             #expect(unknown.status == 422)
             #expect(try problemFields(unknown) == ["model"])
@@ -56,12 +64,18 @@ import Testing
 
     @Test func trainingRejectsBadDataNamingEachProblem() async throws {
         let database = try await TestDatabase.fresh()
-        try await RunningService.with(Self.definition, settings: Self.settings(database: database), waitForReady: true) { (service: RunningService) async throws in
-            let body = #"{"intents": {"a": ["one", "two", "three", "four"], "b": ["five", "six", "seven", "eight", "ONE"]}, "entities": {"regexes": {"bad": "([a-"}}}"#
+        try await RunningService.with(Self.definition, settings: Self.settings(database: database), waitForReady: true) {
+            (service: RunningService) async throws in
+            let body =
+                #"{"intents": {"a": ["one", "two", "three", "four"], "b": ["five", "six", "seven", "eight", "ONE"]}, "entities": {"regexes": {"bad": "([a-"}}}"#
             let response = try await service.send(.PUT, "/v1/models/rejected", body: body)
             #expect(response.status == 422)
             #expect(Set(try problemFields(response)) == ["intents.a", "intents.b[4]", "entities.regexes.bad"])
-            #expect(try problemFields(try await service.send(.PUT, "/v1/models/rejected", body: #"{"intents": {"a": ["1","2","3","4","5"]}}"#)) == ["intents"])
+            #expect(
+                try problemFields(try await service.send(.PUT, "/v1/models/rejected", body: #"{"intents": {"a": ["1","2","3","4","5"]}}"#)) == [
+                    "intents"
+                ]
+            )
             #expect(try problemFields(try await service.send(.PUT, "/v1/models/rejected", body: #"{"entities": {}}"#)) == ["intents"])
             #expect(try problemFields(try await service.send(.PUT, "/v1/models/bad%20name", body: Self.demoModel)) == ["name"])
             // Nothing half-written: the model does not exist.
@@ -71,7 +85,8 @@ import Testing
 
     @Test func trainsStoresAndParsesWithEntitiesAndSentiment() async throws {
         let database = try await TestDatabase.fresh()
-        try await RunningService.with(Self.definition, settings: Self.settings(database: database), waitForReady: true) { (service: RunningService) async throws in
+        try await RunningService.with(Self.definition, settings: Self.settings(database: database), waitForReady: true) {
+            (service: RunningService) async throws in
             let trained = try await service.send(.PUT, "/v1/models/demo", body: Self.demoModel)
             #expect(trained.status == 201, "\(trained.body)")
             let summary = try trained.json
@@ -82,7 +97,12 @@ import Testing
             #expect(try await service.send(.PUT, "/v1/models/demo", body: Self.demoModel).json["version"] as? Int == 2)
 
             let text = "🎉 Please page the platform team about OPS-42 tomorrow at 3pm, it's really great!"
-            let body = try String(decoding: JSONSerialization.data(withJSONObject: ["text": text, "model": "demo", "timezone": "Europe/Berlin", "reference_time": "2026-03-04T10:00:00+01:00"]), as: UTF8.self)
+            let body = try String(
+                decoding: JSONSerialization.data(withJSONObject: [
+                    "text": text, "model": "demo", "timezone": "Europe/Berlin", "reference_time": "2026-03-04T10:00:00+01:00",
+                ]),
+                as: UTF8.self
+            )
             let parsed = try await service.send(.POST, "/v1/parse", body: body)
             #expect(parsed.status == 200, "\(parsed.body)")
             let json = try parsed.json
@@ -130,7 +150,8 @@ import Testing
                 let trainedAt = ContinuousClock.now
                 var version: Int?
                 while version != 1, ContinuousClock.now - trainedAt < .seconds(1) {
-                    version = try await second.send(.POST, "/v1/parse", body: #"{"text": "page", "model": "replicated"}"#).json["model_version"] as? Int
+                    version =
+                        try await second.send(.POST, "/v1/parse", body: #"{"text": "page", "model": "replicated"}"#).json["model_version"] as? Int
                     if version != 1 { try await Task.sleep(for: .milliseconds(20)) }
                 }
                 #expect(version == 1, "the second replica did not serve the new version within a second")
@@ -147,7 +168,8 @@ import Testing
 
     @Test func theDefaultModelIsTrainedAtFirstStart() async throws {
         let database = try await TestDatabase.fresh()
-        try await RunningService.with(Self.definition, settings: Self.settings(database: database), waitForReady: true) { (service: RunningService) async throws in
+        try await RunningService.with(Self.definition, settings: Self.settings(database: database), waitForReady: true) {
+            (service: RunningService) async throws in
             let deadline = ContinuousClock.now + .seconds(60)
             var models: [[String: Any]] = []
             while !models.contains(where: { $0["name"] as? String == "assistant" }), ContinuousClock.now < deadline {

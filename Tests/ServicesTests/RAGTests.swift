@@ -1,6 +1,6 @@
 import Foundation
-import IngestionService
 import Hummingbird
+import IngestionService
 import NIOConcurrencyHelpers
 import NIOCore
 import RAGService
@@ -56,7 +56,8 @@ import Testing
 
         /// Uploads text with metadata as JSON.
         func upload(text: String, title: String, collection: String, metadata: String = "{}") async throws -> (item: String, job: String) {
-            let body = #"{"title": "\#(title)", "collection": "\#(collection)", "metadata": \#(metadata), "text": \#(String(decoding: try JSONEncoder().encode(text), as: UTF8.self))}"#
+            let body =
+                #"{"title": "\#(title)", "collection": "\#(collection)", "metadata": \#(metadata), "text": \#(String(decoding: try JSONEncoder().encode(text), as: UTF8.self))}"#
             let response = try await ingestion.send(.POST, "/v1/documents", headers: [("Content-Type", "application/json")], body: body)
             #expect(response.status == 202, "\(response.body)")
             let json = try response.json
@@ -89,7 +90,12 @@ import Testing
     @Test func indexesAPDFAnHTMLChapterAndMarkdownAndFindsPassagesEachWay() async throws {
         try await Self.withStack { stack in
             let pdf = try await stack.upload(try PDFFixtures.manual(), contentType: "application/pdf", title: "CamlIDL manual", collection: "manual")
-            let html = try await stack.upload(try PDFFixtures.htmlChapter(), contentType: "text/html", title: "Hints on writing IDL files", collection: "html")
+            let html = try await stack.upload(
+                try PDFFixtures.htmlChapter(),
+                contentType: "text/html",
+                title: "Hints on writing IDL files",
+                collection: "html"
+            )
             let markdown = try await stack.upload(Array(Self.notes.utf8), contentType: "text/markdown", title: "Release notes", collection: "notes")
 
             let pdfResult = try await stack.indexed(pdf.job)
@@ -111,7 +117,12 @@ import Testing
             // A paraphrase sharing few words with the text: vector search finds the [managed] big array passage on page 10.
             let paraphrase = #"Who releases the C memory behind a Caml big array once nothing can reach it?"#
             let byMeaning = try await stack.search(#"{"query": "\#(paraphrase)", "collection": "manual", "mode": "vector", "top_k": 3}"#)
-            #expect(byMeaning.contains { $0["page"] as? Int == 10 && ($0["text"] as? String)?.contains("garbage collector will free the C array") == true }, "\(byMeaning.map { $0["page"] ?? "" })")
+            #expect(
+                byMeaning.contains {
+                    $0["page"] as? Int == 10 && ($0["text"] as? String)?.contains("garbage collector will free the C array") == true
+                },
+                "\(byMeaning.map { $0["page"] ?? "" })"
+            )
             #expect(byMeaning.allSatisfy { $0["keyword_rank"] == nil })
 
             // Hybrid fuses both rankings: the one chunk the keyword ranking finds leads, next to chunks only the vector ranking found.
@@ -128,7 +139,12 @@ import Testing
             #expect(rollback.first?["page"] == nil, "a Markdown chunk has no page")
 
             // The answer quotes the page that says it, and cites it.
-            let answer = try await stack.rag.send(.POST, "/v1/answer", headers: [("Content-Type", "application/json")], body: #"{"question": "\#(paraphrase)", "collection": "manual"}"#)
+            let answer = try await stack.rag.send(
+                .POST,
+                "/v1/answer",
+                headers: [("Content-Type", "application/json")],
+                body: #"{"question": "\#(paraphrase)", "collection": "manual"}"#
+            )
             #expect(answer.status == 200, "\(answer.body)")
             let answerJSON = try answer.json
             #expect(answerJSON["mode"] as? String == "extractive")
@@ -154,7 +170,12 @@ import Testing
     @Test func anUnrelatedQuestionGetsAnHonestNotFound() async throws {
         try await Self.withStack { stack in
             _ = try await stack.indexed(try await stack.upload(text: Self.notes, title: "Release notes", collection: "notes").job)
-            let answer = try await stack.rag.send(.POST, "/v1/answer", headers: [("Content-Type", "application/json")], body: #"{"question": "Which river flows through Lima, the capital of Peru?"}"#).json
+            let answer = try await stack.rag.send(
+                .POST,
+                "/v1/answer",
+                headers: [("Content-Type", "application/json")],
+                body: #"{"question": "Which river flows through Lima, the capital of Peru?"}"#
+            ).json
             #expect(answer["found"] as? Bool == false, "\(answer)")
             #expect((answer["citations"] as? [Any])?.isEmpty == true)
             #expect(answer["answer"] as? String == "No answer was found in the documents.")
@@ -163,8 +184,18 @@ import Testing
 
     @Test func metadataFiltersAndCollectionsScopeASearch() async throws {
         try await Self.withStack { stack in
-            let payments = try await stack.upload(text: "Refunds over 500 euros need a second approver from finance.", title: "Refunds", collection: "policies", metadata: #"{"team": "payments", "tier": 1}"#)
-            let platform = try await stack.upload(text: "Refunds of compute credits are granted by the platform lead.", title: "Credits", collection: "policies", metadata: #"{"team": "platform"}"#)
+            let payments = try await stack.upload(
+                text: "Refunds over 500 euros need a second approver from finance.",
+                title: "Refunds",
+                collection: "policies",
+                metadata: #"{"team": "payments", "tier": 1}"#
+            )
+            let platform = try await stack.upload(
+                text: "Refunds of compute credits are granted by the platform lead.",
+                title: "Credits",
+                collection: "policies",
+                metadata: #"{"team": "platform"}"#
+            )
             _ = try await stack.indexed(payments.job)
             _ = try await stack.indexed(platform.job)
             let onlyPayments = try await stack.search(#"{"query": "who approves refunds", "filter": {"team": "payments"}}"#)
@@ -183,7 +214,10 @@ import Testing
                 (try PDFFixtures.imageOnly(), "application/pdf", "text layer"),
                 (try PDFFixtures.zeroPages(), "application/pdf", "no pages"),
                 (try PDFFixtures.truncatedManual(), "application/pdf", "damaged or truncated"),
-                (Array("<html><head><script>var a = 1;</script><style>p {}</style></head><body><script>run()</script></body></html>".utf8), "text/html", "no visible text"),
+                (
+                    Array("<html><head><script>var a = 1;</script><style>p {}</style></head><body><script>run()</script></body></html>".utf8),
+                    "text/html", "no visible text"
+                ),
             ]
             for (index, item) in cases.enumerated() {
                 let upload = try await stack.upload(item.bytes, contentType: item.type, title: "broken \(index)", collection: "broken")
@@ -230,7 +264,10 @@ import Testing
             let notes = try #require(try await stack.rag.send(.GET, "/v1/collections").json["collections"] as? [[String: Any]]).first
             #expect(notes?["documents"] as? Int == 2)
             #expect(notes?["chunks"] as? Int == 2 * (firstResult["chunks"] as? Int ?? 0))
-            #expect(try await stack.rag.metricSamples()["rag_index_chunks_total"] == (samplesBefore["rag_index_chunks_total"] ?? 0) + Double(twinResult["chunks"] as? Int ?? 0))
+            #expect(
+                try await stack.rag.metricSamples()["rag_index_chunks_total"] == (samplesBefore["rag_index_chunks_total"] ?? 0)
+                    + Double(twinResult["chunks"] as? Int ?? 0)
+            )
 
             // Deleting a document takes its chunks out of every search.
             #expect(try await stack.rag.send(.DELETE, "/v1/documents/\(documentID)").status == 204)
@@ -280,7 +317,9 @@ import Testing
             ]
             try await Self.withStack(settings: openAI) { stack in
                 // As Markdown, so each section is a chunk of its own: two sources.
-                _ = try await stack.indexed(try await stack.upload(Array(Self.notes.utf8), contentType: "text/markdown", title: "Release notes", collection: "notes").job)
+                _ = try await stack.indexed(
+                    try await stack.upload(Array(Self.notes.utf8), contentType: "text/markdown", title: "Release notes", collection: "notes").job
+                )
                 let question = #"{"question": "Which tool reverts a bad deploy?", "collection": "notes"}"#
                 let generated = try await stack.rag.send(.POST, "/v1/answer", headers: [("Content-Type", "application/json")], body: question)
                 #expect(generated.status == 200, "\(generated.body)")
@@ -324,23 +363,36 @@ final class ChatStandIn: Sendable {
 
     var definition: ServiceDefinition {
         let bodies = self.bodies
-        return ServiceDefinition(name: "chat_standin", defaultPort: 0, requiredDependencies: [], addRoutes: { routes in
-            routes.post("/v1/chat/completions", summary: "Chat completions.", responses: [.ok: "A completion."]) { request, _ in
-                let body = String(buffer: try await request.body.collect(upTo: 1 << 20))
-                bodies.withLockedValue { $0.append(body) }
-                let model = ((try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any])?["model"] as? String
-                let content: String
-                switch model {
-                case "grounded": content = "Revert with the rollback tool [2]. Freeze first [1][9]."
-                case "uncited": content = "Probably some rollback tool."
-                case "hang":
-                    try await Task.sleep(for: .seconds(30))
-                    content = "late"
-                default: return Response(status: .internalServerError)
+        return ServiceDefinition(
+            name: "chat_standin",
+            defaultPort: 0,
+            requiredDependencies: [],
+            addRoutes: { routes in
+                routes.post("/v1/chat/completions", summary: "Chat completions.", responses: [.ok: "A completion."]) { request, _ in
+                    let body = String(buffer: try await request.body.collect(upTo: 1 << 20))
+                    bodies.withLockedValue { $0.append(body) }
+                    let model = ((try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any])?["model"] as? String
+                    let content: String
+                    switch model {
+                    case "grounded": content = "Revert with the rollback tool [2]. Freeze first [1][9]."
+                    case "uncited": content = "Probably some rollback tool."
+                    case "hang":
+                        try await Task.sleep(for: .seconds(30))
+                        content = "late"
+                    default: return Response(status: .internalServerError)
+                    }
+                    let reply =
+                        [
+                            "id": "chatcmpl-1", "model": model ?? "",
+                            "choices": [["index": 0, "message": ["role": "assistant", "content": content], "finish_reason": "stop"]],
+                        ] as [String: Any]
+                    return Response(
+                        status: .ok,
+                        headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: reply)))
+                    )
                 }
-                let reply = ["id": "chatcmpl-1", "model": model ?? "", "choices": [["index": 0, "message": ["role": "assistant", "content": content], "finish_reason": "stop"]]] as [String: Any]
-                return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: reply))))
             }
-        })
+        )
     }
 }

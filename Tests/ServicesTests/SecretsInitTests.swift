@@ -34,7 +34,10 @@ import Testing
         let composeSecrets = try Self.composeSecretFiles()
         #expect(!composeSecrets.isEmpty)
         for name in composeSecrets {
-            #expect(FileManager.default.fileExists(atPath: folder + "/" + name), "compose mounts secrets/\(name), which ops/secrets-init does not write")
+            #expect(
+                FileManager.default.fileExists(atPath: folder + "/" + name),
+                "compose mounts secrets/\(name), which ops/secrets-init does not write"
+            )
         }
 
         try "xoxb-filled-in".write(toFile: folder + "/slack_bot_token", atomically: true, encoding: .utf8)

@@ -1,5 +1,5 @@
-import AgentService
 import ASRService
+import AgentService
 import Foundation
 import IngestionService
 import IntegrationsService

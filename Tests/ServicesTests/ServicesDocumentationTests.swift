@@ -1,5 +1,5 @@
-import AgentService
 import ASRService
+import AgentService
 import Foundation
 import IngestionService
 import IntegrationsService
@@ -46,7 +46,10 @@ import Testing
             let paths = try #require(try await service.send(.GET, "/openapi.json").json["paths"] as? [String: [String: Any]])
             return Set(paths.flatMap { path, operations in operations.keys.map { "\($0.uppercased()) \(path)" } })
         }
-        #expect(served == common.union(own), "served but not documented: \(served.subtracting(common.union(own)).sorted()); documented but not served: \(common.union(own).subtracting(served).sorted())")
+        #expect(
+            served == common.union(own),
+            "served but not documented: \(served.subtracting(common.union(own)).sorted()); documented but not served: \(common.union(own).subtracting(served).sorted())"
+        )
         #expect(try Self.read("services.md").contains("## \(definition.name) (\(definition.defaultPort))"))
     }
 

@@ -19,24 +19,31 @@ import Testing
 
         var definition: ServiceDefinition {
             let hooks = self.hooks
-            return ServiceDefinition(name: "receiver", defaultPort: 0, addRoutes: { routes in
-                routes.post("/hook", summary: "Counts webhooks.", responses: [.ok: "Received."]) { _, _ in
-                    hooks.withLockedValue { $0 += 1 }
-                    return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "thanks")))
+            return ServiceDefinition(
+                name: "receiver",
+                defaultPort: 0,
+                addRoutes: { routes in
+                    routes.post("/hook", summary: "Counts webhooks.", responses: [.ok: "Received."]) { _, _ in
+                        hooks.withLockedValue { $0 += 1 }
+                        return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "thanks")))
+                    }
+                    routes.post("/moved", summary: "Redirects to /hook.", responses: [.found: "Elsewhere."]) { _, _ in
+                        Response(status: .found, headers: [.location: "/hook"])
+                    }
+                    routes.post("/noisy", summary: "A long answer with control characters.", responses: [.ok: "Received."]) { _, _ in
+                        Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: String(repeating: "secret\u{1B}[31m\r\n", count: 4000))))
+                    }
                 }
-                routes.post("/moved", summary: "Redirects to /hook.", responses: [.found: "Elsewhere."]) { _, _ in
-                    Response(status: .found, headers: [.location: "/hook"])
-                }
-                routes.post("/noisy", summary: "A long answer with control characters.", responses: [.ok: "Received."]) { _, _ in
-                    Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: String(repeating: "secret\u{1B}[31m\r\n", count: 4000))))
-                }
-            })
+            )
         }
     }
 
     static func settings(_ database: String, _ extra: [String: String] = [:]) -> [String: String] {
-        ["DATABASE_URL": database, "WEBHOOK_SIGNING_SECRET": "whsec-test", "RETRY_BASE_SECONDS": "0.05", "DELIVERY_RETRY_BASE_SECONDS": "0.1", "PROVIDER_TOTAL_BUDGET_SECONDS": "3"]
-            .merging(extra) { _, new in new }
+        [
+            "DATABASE_URL": database, "WEBHOOK_SIGNING_SECRET": "whsec-test", "RETRY_BASE_SECONDS": "0.05", "DELIVERY_RETRY_BASE_SECONDS": "0.1",
+            "PROVIDER_TOTAL_BUDGET_SECONDS": "3",
+        ]
+        .merging(extra) { _, new in new }
     }
 
     @Test func nonPublicTargetsAreRefusedAtSubmissionWithoutAnAllowList() async throws {
@@ -52,7 +59,10 @@ import Testing
                 #expect(response.status == 422, "\(target): \(response.status) \(response.body)")
                 #expect((try? response.json["errors"] as? [[String: Any]])?.compactMap { $0["field"] as? String } == ["target"], "\(target)")
             }
-            #expect(try await TestDatabase.with(url: database) { try await TestDatabase.scalar($0, "SELECT count(*)::int FROM integrations.deliveries") } == 0)
+            #expect(
+                try await TestDatabase.with(url: database) { try await TestDatabase.scalar($0, "SELECT count(*)::int FROM integrations.deliveries") }
+                    == 0
+            )
         }
     }
 
@@ -65,7 +75,9 @@ import Testing
                 let id = UUID()
                 let target = stand.baseURL + "/hook"
                 try await TestDatabase.with(url: database) { client in
-                    _ = try await client.query("INSERT INTO integrations.deliveries (id, provider, target, payload) VALUES (\(id), 'webhook', \(target), '{}'::jsonb)")
+                    _ = try await client.query(
+                        "INSERT INTO integrations.deliveries (id, provider, target, payload) VALUES (\(id), 'webhook', \(target), '{}'::jsonb)"
+                    )
                 }
                 let dead = try await IntegrationsTests.waitFor(service, id.uuidString.lowercased(), status: "dead")
                 #expect((dead["last_error"] as? String)?.contains("target refused: 127.0.0.1 is a loopback address") == true, "\(dead)")
@@ -78,23 +90,43 @@ import Testing
         let receiver = Receiver()
         let database = try await TestDatabase.fresh()
         try await RunningService.with(receiver.definition) { (stand: RunningService) async throws in
-            try await RunningService.with(IntegrationsService.definition, settings: Self.settings(database, ["WEBHOOK_ALLOWED_HOSTS": "localhost, 127.0.0.0/8"]), waitForReady: true) { service in
+            try await RunningService.with(
+                IntegrationsService.definition,
+                settings: Self.settings(database, ["WEBHOOK_ALLOWED_HOSTS": "localhost, 127.0.0.0/8"]),
+                waitForReady: true
+            ) { service in
                 // By name: connected to the address the check resolved, with the name as Host.
-                let byName = try #require(try await IntegrationsTests.deliver(service, #"{"provider":"webhook","target":"http://localhost:\#(stand.port)/hook","payload":{"n":1}}"#).json["id"] as? String)
+                let byName = try #require(
+                    try await IntegrationsTests.deliver(
+                        service,
+                        #"{"provider":"webhook","target":"http://localhost:\#(stand.port)/hook","payload":{"n":1}}"#
+                    ).json["id"] as? String
+                )
                 let delivered = try await IntegrationsTests.waitFor(service, byName, status: "delivered")
                 #expect(delivered["provider_response"] as? String == "HTTP 200: thanks")
 
                 // Spelled otherwise, the name still matches the allow-list, and the pinned
                 // address is found under the name exactly as the HTTP client reads it.
-                let respelled = try #require(try await IntegrationsTests.deliver(service, #"{"provider":"webhook","target":"http://LocalHost.:\#(stand.port)/hook","payload":{"n":4}}"#).json["id"] as? String)
+                let respelled = try #require(
+                    try await IntegrationsTests.deliver(
+                        service,
+                        #"{"provider":"webhook","target":"http://LocalHost.:\#(stand.port)/hook","payload":{"n":4}}"#
+                    ).json["id"] as? String
+                )
                 _ = try await IntegrationsTests.waitFor(service, respelled, status: "delivered")
 
-                let noisy = try #require(try await IntegrationsTests.deliver(service, #"{"provider":"webhook","target":"\#(stand.baseURL)/noisy","payload":{"n":2}}"#).json["id"] as? String)
+                let noisy = try #require(
+                    try await IntegrationsTests.deliver(service, #"{"provider":"webhook","target":"\#(stand.baseURL)/noisy","payload":{"n":2}}"#)
+                        .json["id"] as? String
+                )
                 let kept = try #require(try await IntegrationsTests.waitFor(service, noisy, status: "delivered")["provider_response"] as? String)
                 #expect(kept.count <= 270, "\(kept.count) characters kept")
                 #expect(!kept.unicodeScalars.contains { CharacterSet.controlCharacters.contains($0) })
 
-                let moved = try #require(try await IntegrationsTests.deliver(service, #"{"provider":"webhook","target":"\#(stand.baseURL)/moved","payload":{"n":3}}"#).json["id"] as? String)
+                let moved = try #require(
+                    try await IntegrationsTests.deliver(service, #"{"provider":"webhook","target":"\#(stand.baseURL)/moved","payload":{"n":3}}"#)
+                        .json["id"] as? String
+                )
                 let failed = try await IntegrationsTests.waitFor(service, moved, status: "failed")
                 #expect((failed["last_error"] as? String)?.contains("HTTP 302") == true, "\(failed)")
                 #expect(receiver.hooks.withLockedValue { $0 } == 2, "the redirect was followed")

@@ -87,8 +87,13 @@ import Testing
     @Test func whatIsNotAudioOrIsBrokenIsRefusedByKind() async throws {
         let transcriber = try Self.transcriber()
         let folder = try SpeechFixtures.folder()
-        let textError = await #expect(throws: AudioDecodingError.self) { try await transcriber.transcribe(Array("just some text, not audio at all".utf8)) }
-        guard case .notAudio = textError else { Issue.record("text: \(String(describing: textError))"); return }
+        let textError = await #expect(throws: AudioDecodingError.self) {
+            try await transcriber.transcribe(Array("just some text, not audio at all".utf8))
+        }
+        guard case .notAudio = textError else {
+            Issue.record("text: \(String(describing: textError))")
+            return
+        }
         let wav = Array(try Data(contentsOf: try await SpeechFixtures.speak(SpeechFixtures.sentences[0], into: folder)))
         let cases: [(String, [UInt8])] = [
             ("header only", Array(wav.prefix(44))),
@@ -114,7 +119,10 @@ import Testing
         let folder = try SpeechFixtures.folder()
         let file = try await SpeechFixtures.speak(SpeechFixtures.sentences[1], into: folder)
         let error = await #expect(throws: AudioDecodingError.self) { _ = try await transcriber.transcribe(Array(try Data(contentsOf: file))) }
-        guard case .tooLong(let seconds, let limit) = error else { Issue.record("\(String(describing: error))"); return }
+        guard case .tooLong(let seconds, let limit) = error else {
+            Issue.record("\(String(describing: error))")
+            return
+        }
         #expect(seconds > 3 && limit == 2)
     }
 

@@ -9,11 +9,12 @@ import Testing
     static func vowel(seconds: Double) -> [Float] {
         (0..<Int(seconds * 16_000)).map { index in
             let time = Float(index) / 16_000
-            return 0.2 * (1...20).reduce(Float(0)) { sum, harmonic in
-                let frequency = 140 * Float(harmonic)
-                let formant = exp(-pow((frequency - 700) / 300, 2)) + 0.5 * exp(-pow((frequency - 1200) / 300, 2))
-                return sum + formant * sin(2 * .pi * frequency * time)
-            }
+            return 0.2
+                * (1...20).reduce(Float(0)) { sum, harmonic in
+                    let frequency = 140 * Float(harmonic)
+                    let formant = exp(-pow((frequency - 700) / 300, 2)) + 0.5 * exp(-pow((frequency - 1200) / 300, 2))
+                    return sum + formant * sin(2 * .pi * frequency * time)
+                }
         }
     }
 

@@ -10,8 +10,15 @@ public final class ChildProcess: Sendable {
     public let outputPath: String
     private let exitStatus = NIOLockedValueBox<Int32?>(nil)
 
-    public init(executable: String, arguments: [String] = [], environment: [String: String] = [:], inheritEnvironment: Bool = false, outputPath: String? = nil) throws {
-        var variables = inheritEnvironment ? ProcessInfo.processInfo.environment : ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+    public init(
+        executable: String,
+        arguments: [String] = [],
+        environment: [String: String] = [:],
+        inheritEnvironment: Bool = false,
+        outputPath: String? = nil
+    ) throws {
+        var variables =
+            inheritEnvironment ? ProcessInfo.processInfo.environment : ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
         variables.merge(environment) { _, new in new }
         let outputPath = outputPath ?? NSTemporaryDirectory() + "child-\(UUID().uuidString).log"
         self.outputPath = outputPath
@@ -26,8 +33,7 @@ public final class ChildProcess: Sendable {
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            for pointer in argv + envp { free(pointer) }
         }
         var pid: pid_t = 0
         let result = posix_spawn(&pid, executable, &actions, nil, argv, envp)
@@ -79,7 +85,12 @@ public final class ChildProcess: Sendable {
 
 /// Runs a command to completion, failing with its output if it exits non-zero.
 @discardableResult
-public func runCommand(_ executable: String, _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(60)) async throws -> String {
+public func runCommand(
+    _ executable: String,
+    _ arguments: [String],
+    environment: [String: String] = [:],
+    timeout: Duration = .seconds(60)
+) async throws -> String {
     let child = try ChildProcess(executable: executable, arguments: arguments, environment: environment)
     guard let status = await child.waitForExit(timeout: timeout) else {
         await child.stop()

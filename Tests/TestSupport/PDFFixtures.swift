@@ -103,7 +103,8 @@ public enum PDFFixtures {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
         process.currentDirectoryURL = folder
-        let output = Pipe(), errors = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
         try process.run()
@@ -111,7 +112,10 @@ public enum PDFFixtures {
         let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw FixtureError(message: "\(arguments.joined(separator: " ")) exited with \(process.terminationStatus): \(errorText.suffix(500)) (apt-get download needs `apt-get update` once; qpdf and img2pdf come from ops/lib/common.sh's APT_PACKAGES)")
+            throw FixtureError(
+                message:
+                    "\(arguments.joined(separator: " ")) exited with \(process.terminationStatus): \(errorText.suffix(500)) (apt-get download needs `apt-get update` once; qpdf and img2pdf come from ops/lib/common.sh's APT_PACKAGES)"
+            )
         }
         return text
     }

@@ -20,7 +20,13 @@ public final class PostgresServerProcess: @unchecked Sendable {
         if !FileManager.default.fileExists(atPath: dataDirectory) {
             try await pg("initdb", ["-D", dataDirectory, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C"])
         }
-        try await pg("pg_ctl", ["-D", dataDirectory, "-l", logPath, "-w", "-t", "30", "-o", "-p \(port) -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off", "start"])
+        try await pg(
+            "pg_ctl",
+            [
+                "-D", dataDirectory, "-l", logPath, "-w", "-t", "30", "-o",
+                "-p \(port) -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off", "start",
+            ]
+        )
     }
 
     public func stop() async throws {

@@ -79,8 +79,18 @@ public struct RunningService: Sendable {
     }
 
     /// Sends a request and collects the whole response.
-    public func send(_ method: HTTPMethod = .GET, _ path: String, headers: [(String, String)] = [], body: String? = nil) async throws -> TestHTTPResponse {
-        try await TestHTTPResponse.send(method, baseURL + path, headers: headers, body: body.map { HTTPClientRequest.Body.bytes(ByteBuffer(string: $0)) })
+    public func send(
+        _ method: HTTPMethod = .GET,
+        _ path: String,
+        headers: [(String, String)] = [],
+        body: String? = nil
+    ) async throws -> TestHTTPResponse {
+        try await TestHTTPResponse.send(
+            method,
+            baseURL + path,
+            headers: headers,
+            body: body.map { HTTPClientRequest.Body.bytes(ByteBuffer(string: $0)) }
+        )
     }
 }
 
@@ -102,7 +112,13 @@ public struct TestHTTPResponse: Sendable {
         }
     }
 
-    public static func send(_ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], body: HTTPClientRequest.Body? = nil, timeout: TimeAmount = .seconds(30)) async throws -> TestHTTPResponse {
+    public static func send(
+        _ method: HTTPMethod,
+        _ url: String,
+        headers: [(String, String)] = [],
+        body: HTTPClientRequest.Body? = nil,
+        timeout: TimeAmount = .seconds(30)
+    ) async throws -> TestHTTPResponse {
         var request = HTTPClientRequest(url: url)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }

@@ -86,7 +86,10 @@ public enum SpeechFixtures {
     /// `seconds` of sox's `synth` (`whitenoise`, `sine 440`…) at `gain` dB, as 16 kHz mono WAV.
     public static func synthesise(_ seconds: Double, _ synth: [String], gain: Double = -6, into folder: URL, name: String) async throws -> URL {
         let output = folder.appendingPathComponent(name)
-        try await runCommand(try tool("sox"), ["-n", "-r", "16000", "-c", "1", "-b", "16", output.path, "synth", String(seconds)] + synth + ["gain", String(gain)])
+        try await runCommand(
+            try tool("sox"),
+            ["-n", "-r", "16000", "-c", "1", "-b", "16", output.path, "synth", String(seconds)] + synth + ["gain", String(gain)]
+        )
         return output
     }
 
@@ -102,7 +105,8 @@ public enum SpeechFixtures {
 /// ignored, and number words count as their digits ("four" = "4", "thirty five" = "35").
 public enum WordErrorRate {
     public static func of(_ hypothesis: String, reference: String) -> Double {
-        let expected = normalised(reference), actual = normalised(hypothesis)
+        let expected = normalised(reference)
+        let actual = normalised(hypothesis)
         guard !expected.isEmpty else { return actual.isEmpty ? 0 : 1 }
         // Levenshtein distance over words.
         var previous = Array(0...actual.count)
@@ -116,7 +120,10 @@ public enum WordErrorRate {
         return Double(previous[actual.count]) / Double(expected.count)
     }
 
-    static let units = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+    static let units = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
+        "sixteen", "seventeen", "eighteen", "nineteen",
+    ]
     static let tens = ["twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90]
 
     public static func normalised(_ text: String) -> [String] {
@@ -125,7 +132,8 @@ public enum WordErrorRate {
         }
         var words: [String] = []
         var pendingTens: (index: Int, value: Int)?
-        for word in String(cleaned).split(separator: " ").map({ String($0).trimmingCharacters(in: CharacterSet(charactersIn: "'")) }) where !word.isEmpty {
+        for word in String(cleaned).split(separator: " ").map({ String($0).trimmingCharacters(in: CharacterSet(charactersIn: "'")) })
+        where !word.isEmpty {
             if let value = tens[word] {
                 words.append(String(value))
                 pendingTens = (words.count - 1, value)

@@ -51,7 +51,8 @@ struct TranscriptionJob: Sendable {
         switch error {
         case .notAudio(let reason): "The item is not audio asr can read: \(reason)."
         case .unreadable(let reason): "The audio cannot be decoded: \(reason)."
-        case .tooLong(let seconds, let limit): "The audio lasts \(Int(seconds.rounded())) s; asr transcribes at most \(Int(limit)) s (ASR_MAX_SECONDS)."
+        case .tooLong(let seconds, let limit):
+            "The audio lasts \(Int(seconds.rounded())) s; asr transcribes at most \(Int(limit)) s (ASR_MAX_SECONDS)."
         }
     }
 }

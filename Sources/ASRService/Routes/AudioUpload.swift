@@ -33,7 +33,9 @@ struct AudioUpload: Sendable {
             throw unsupportedAudio("Send multipart/form-data with the audio in part \"file\"\(mediaType.map { ", not \($0)" } ?? "").")
         }
         if let mediaType, !Self.acceptsRaw(mediaType) {
-            throw unsupportedAudio("\(mediaType) is not audio; send the file with its audio type (audio/wav, audio/flac, audio/mpeg, audio/ogg…) or as multipart.")
+            throw unsupportedAudio(
+                "\(mediaType) is not audio; send the file with its audio type (audio/wav, audio/flac, audio/mpeg, audio/ogg…) or as multipart."
+            )
         }
         audio = body
         self.contentType = contentType

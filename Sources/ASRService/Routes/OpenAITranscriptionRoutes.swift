@@ -15,13 +15,16 @@ struct OpenAITranscriptionRoutes {
     static func add(to routes: ServiceRoutes, speech: SpeechToText, settings: ASRSettings) {
         routes.post(
             "/v1/audio/transcriptions",
-            summary: "OpenAI-compatible transcription: multipart `file`, `model`, optional `language`, `prompt`, `temperature`, `response_format` (json, text, srt, vtt, verbose_json) and `timestamp_granularities[]` (segment, word).",
+            summary:
+                "OpenAI-compatible transcription: multipart `file`, `model`, optional `language`, `prompt`, `temperature`, `response_format` (json, text, srt, vtt, verbose_json) and `timestamp_granularities[]` (segment, word).",
             responses: [
                 .ok: "json {text}; verbose_json {task, language, duration, text, segments, words?}; text, srt or vtt as text.",
                 .contentTooLarge: "Over MAX_AUDIO_BYTES or ASR_MAX_SECONDS.", .unsupportedMediaType: "Not multipart, or not audio.",
-                .unprocessableContent: "Corrupt audio, or invalid fields, each named.", .serviceUnavailable: "The decoder queue is full (Retry-After).",
+                .unprocessableContent: "Corrupt audio, or invalid fields, each named.",
+                .serviceUnavailable: "The decoder queue is full (Retry-After).",
             ],
-            bodyLimit: settings.maxAudioBytes, idempotent: true
+            bodyLimit: settings.maxAudioBytes,
+            idempotent: true
         ) { request, context in
             let body = Array(try await request.body.collect(upTo: context.maxUploadSize).readableBytesView)
             let upload = try AudioUpload(request: request, body: body, multipartOnly: true)
@@ -29,17 +32,26 @@ struct OpenAITranscriptionRoutes {
             var options = try TranscriptionOptions(upload: upload)
             options.wordTimestamps = format == .verboseJSON && granularities.contains("word")
             let result = try await speech.transcribe(upload, options: options).result
-            return try response(result.transcript, format: format, segmentsWanted: granularities.isEmpty || granularities.contains("segment"), temperature: options.temperature)
+            return try response(
+                result.transcript,
+                format: format,
+                segmentsWanted: granularities.isEmpty || granularities.contains("segment"),
+                temperature: options.temperature
+            )
         }
     }
 
     /// `response_format` and `timestamp_granularities[]`; `model` must be present, as OpenAI requires.
     private static func fields(of upload: AudioUpload) throws(ValidationError) -> (ResponseFormat, Set<String>) {
         var problems: [FieldError] = []
-        if (upload.field("model") ?? "").isEmpty { problems.append(FieldError(field: "model", message: "is required (any name: asr serves its local model)")) }
+        if (upload.field("model") ?? "").isEmpty {
+            problems.append(FieldError(field: "model", message: "is required (any name: asr serves its local model)"))
+        }
         let format = ResponseFormat(rawValue: upload.field("response_format") ?? "json")
         if format == nil {
-            problems.append(FieldError(field: "response_format", message: "must be one of \(ResponseFormat.allCases.map(\.rawValue).joined(separator: ", "))"))
+            problems.append(
+                FieldError(field: "response_format", message: "must be one of \(ResponseFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            )
         }
         let granularities = Set(upload.fields("timestamp_granularities[]") + upload.fields("timestamp_granularities"))
         if !granularities.isSubset(of: ["segment", "word"]) {
@@ -120,13 +132,21 @@ struct VerboseTranscription: Encodable {
         language = WhisperLanguage.name(of: transcript.language)
         duration = transcript.durationSeconds
         text = transcript.text
-        segments = segmentsWanted
+        segments =
+            segmentsWanted
             ? transcript.segments.enumerated().map { index, segment in
                 // `seek` is the segment's start in Whisper's 10 ms frames.
                 Segment(
-                    id: index, seek: Int((segment.start * 100).rounded()), start: segment.start, end: segment.end, text: " " + segment.text,
-                    tokens: segment.tokens, temperature: temperature, avgLogprob: segment.averageLogProbability,
-                    compressionRatio: CompressionRatio.of(segment.text), noSpeechProb: segment.noSpeechProbability
+                    id: index,
+                    seek: Int((segment.start * 100).rounded()),
+                    start: segment.start,
+                    end: segment.end,
+                    text: " " + segment.text,
+                    tokens: segment.tokens,
+                    temperature: temperature,
+                    avgLogprob: segment.averageLogProbability,
+                    compressionRatio: CompressionRatio.of(segment.text),
+                    noSpeechProb: segment.noSpeechProbability
                 )
             } : nil
         words = transcript.words?.map { Word(word: $0.word, start: $0.start, end: $0.end) }

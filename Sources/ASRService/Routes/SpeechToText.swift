@@ -42,7 +42,12 @@ struct SpeechToText: Sendable {
         case .local:
             remote = nil
         case .openai:
-            guard let client else { throw ConfigError(name: "ASR_PROVIDER", reason: "is openai, but no OpenAI-compatible provider is configured (OPENAI_API_KEY or OPENAI_BASE_URL)") }
+            guard let client else {
+                throw ConfigError(
+                    name: "ASR_PROVIDER",
+                    reason: "is openai, but no OpenAI-compatible provider is configured (OPENAI_API_KEY or OPENAI_BASE_URL)"
+                )
+            }
             remote = client
         case .auto:
             remote = client
@@ -64,7 +69,11 @@ struct SpeechToText: Sendable {
         if let remote {
             do {
                 let result = try await transcribeRemotely(audio, decoded: decoded, contentType: contentType, options: options, client: remote)
-                metrics.recordTranscribed(engine: Self.remoteEngine, audioSeconds: decoded.durationSeconds, processingSeconds: result.processingSeconds)
+                metrics.recordTranscribed(
+                    engine: Self.remoteEngine,
+                    audioSeconds: decoded.durationSeconds,
+                    processingSeconds: result.processingSeconds
+                )
                 return Outcome(result: result, engine: Self.remoteEngine, model: remote.settings.transcribeModel, degraded: false)
             } catch {
                 metrics.record(engine: Self.remoteEngine, outcome: .failed)
@@ -103,15 +112,33 @@ struct SpeechToText: Sendable {
     }
 
     /// The provider's text as one segment over the whole recording (its plain JSON answer has no times).
-    private func transcribeRemotely(_ audio: [UInt8], decoded: DecodedAudio, contentType: String?, options: TranscriptionOptions, client: OpenAIClient) async throws(OpenAIError) -> Transcriber.Result {
+    private func transcribeRemotely(
+        _ audio: [UInt8],
+        decoded: DecodedAudio,
+        contentType: String?,
+        options: TranscriptionOptions,
+        client: OpenAIClient
+    ) async throws(OpenAIError) -> Transcriber.Result {
         let started = ContinuousClock.now
         let request = TranscriptionRequest(
-            audio: audio, filename: "audio", contentType: contentType ?? "application/octet-stream",
-            language: options.language, prompt: options.prompt
+            audio: audio,
+            filename: "audio",
+            contentType: contentType ?? "application/octet-stream",
+            language: options.language,
+            prompt: options.prompt
         )
         let text = try await client.transcribe(request).text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let segments = text.isEmpty ? [] : [Transcript.Segment(start: 0, end: decoded.durationSeconds, text: text, noSpeechProbability: 0, averageLogProbability: 0, tokens: [])]
-        let transcript = Transcript(text: text, language: options.language ?? "en", durationSeconds: decoded.durationSeconds, segments: segments, words: nil)
+        let segments =
+            text.isEmpty
+            ? []
+            : [Transcript.Segment(start: 0, end: decoded.durationSeconds, text: text, noSpeechProbability: 0, averageLogProbability: 0, tokens: [])]
+        let transcript = Transcript(
+            text: text,
+            language: options.language ?? "en",
+            durationSeconds: decoded.durationSeconds,
+            segments: segments,
+            words: nil
+        )
         return Transcriber.Result(transcript: transcript, audio: decoded, processingSeconds: (ContinuousClock.now - started).seconds)
     }
 
@@ -124,11 +151,18 @@ struct SpeechToText: Sendable {
         case AudioDecodingError.unreadable(let reason):
             return ValidationError(field: "file", message: "cannot be decoded: \(reason)")
         case AudioDecodingError.tooLong(let seconds, let limit):
-            return HTTPError(.contentTooLarge, message: "The audio lasts \(Int(seconds.rounded())) s; asr transcribes at most \(Int(limit)) s (ASR_MAX_SECONDS).")
+            return HTTPError(
+                .contentTooLarge,
+                message: "The audio lasts \(Int(seconds.rounded())) s; asr transcribes at most \(Int(limit)) s (ASR_MAX_SECONDS)."
+            )
         case let error as UnsupportedLanguage:
             return ValidationError(field: "language", message: error.description)
         case let error as TranscriberBusy:
-            return HTTPError(.serviceUnavailable, headers: [.retryAfter: String(min(30, 1 + error.depth))], message: "Every decoder is busy and the queue is full; retry shortly.")
+            return HTTPError(
+                .serviceUnavailable,
+                headers: [.retryAfter: String(min(30, 1 + error.depth))],
+                message: "Every decoder is busy and the queue is full; retry shortly."
+            )
         default:
             return error
         }
@@ -147,10 +181,18 @@ extension TranscriptionOptions {
         var problems: [FieldError] = []
         var options = TranscriptionOptions()
         if let language = upload.field(languageField), !language.isEmpty {
-            if let problem = Self.languageProblem(language, field: languageField) { problems.append(problem) } else { options.language = language.lowercased() }
+            if let problem = Self.languageProblem(language, field: languageField) {
+                problems.append(problem)
+            } else {
+                options.language = language.lowercased()
+            }
         }
         if let prompt = upload.field("prompt"), !prompt.isEmpty {
-            if prompt.count <= 1000 { options.prompt = prompt } else { problems.append(FieldError(field: "prompt", message: "must be at most 1000 characters")) }
+            if prompt.count <= 1000 {
+                options.prompt = prompt
+            } else {
+                problems.append(FieldError(field: "prompt", message: "must be at most 1000 characters"))
+            }
         }
         if let text = upload.field("temperature"), !text.isEmpty {
             if let temperature = Double(text), (0...1).contains(temperature) {

@@ -31,11 +31,17 @@ struct StreamRoutes {
     static let sampleRates = 8000...48_000
 
     static func add(to routes: ServiceRoutes, transcriber: Transcriber, settings: ASRSettings) {
-        let slots = StreamSlots(capacity: settings.maxStreams, metrics: routes.environment.metrics, name: "streams", help: "Live transcription streams open on this replica.")
+        let slots = StreamSlots(
+            capacity: settings.maxStreams,
+            metrics: routes.environment.metrics,
+            name: "streams",
+            help: "Live transcription streams open on this replica."
+        )
         let logger = routes.environment.logger
         routes.webSocket(
             "/v1/stream",
-            summary: "Live transcription over a WebSocket: 16-bit mono PCM in (?sample_rate=, default 16000; ?language=), JSON partial, final and summary messages out.",
+            summary:
+                "Live transcription over a WebSocket: 16-bit mono PCM in (?sample_rate=, default 16000; ?language=), JSON partial, final and summary messages out.",
             responses: [.switchingProtocols: "The WebSocket session.", .unprocessableContent: "An invalid sample_rate or language."],
             admit: { request, _ in _ = try query(of: request) },
             session: { inbound, outbound, context in
@@ -55,14 +61,21 @@ struct StreamRoutes {
                 func send(_ events: [SpeechStream.Event]) async throws {
                     for event in events {
                         switch event {
-                        case .partial(let text, let start): try await send(["type": .string("partial"), "text": .string(text), "start": .number(start)])
-                        case .final(let text, let start, let end): try await send(["type": .string("final"), "text": .string(text), "start": .number(start), "end": .number(end)])
+                        case .partial(let text, let start):
+                            try await send(["type": .string("partial"), "text": .string(text), "start": .number(start)])
+                        case .final(let text, let start, let end):
+                            try await send(["type": .string("final"), "text": .string(text), "start": .number(start), "end": .number(end)])
                         }
                     }
                 }
                 func started() async throws -> SpeechStream {
                     if let stream { return stream }
-                    let created = try SpeechStream(transcriber: transcriber, sampleRate: rate, options: options, maxSeconds: settings.streamMaxSeconds)
+                    let created = try SpeechStream(
+                        transcriber: transcriber,
+                        sampleRate: rate,
+                        options: options,
+                        maxSeconds: settings.streamMaxSeconds
+                    )
                     stream = created
                     return created
                 }
@@ -92,7 +105,9 @@ struct StreamRoutes {
                         case .binary(let buffer):
                             try await send(try await started().append(pcm16: Array(buffer.readableBytesView)))
                         case .text(let text):
-                            if let setup = try? JSONDecoder().decode(Setup.self, from: Data(text.utf8)), stream == nil, setup.sampleRate != nil || setup.language != nil {
+                            if let setup = try? JSONDecoder().decode(Setup.self, from: Data(text.utf8)), stream == nil,
+                                setup.sampleRate != nil || setup.language != nil
+                            {
                                 (rate, options) = try validated(sampleRate: setup.sampleRate ?? rate, language: setup.language ?? options.language)
                                 continue
                             }
@@ -106,12 +121,15 @@ struct StreamRoutes {
                         return (text, start, end)
                     }
                     try await send([
-                        "type": .string("summary"), "text": .string(finals.map(\.text).joined(separator: " ")), "duration_seconds": .number(live.duration),
+                        "type": .string("summary"), "text": .string(finals.map(\.text).joined(separator: " ")),
+                        "duration_seconds": .number(live.duration),
                         "segments": .array(finals.map { .object(["text": .string($0.text), "start": .number($0.start), "end": .number($0.end)]) }),
                     ])
                     try await outbound.close(.normalClosure, reason: nil)
                 } catch let error as SpeechStreamTooLong {
-                    try await send(["type": .string("error"), "message": .string("The stream passed \(Int(error.limit)) s of audio (ASR_STREAM_MAX_SECONDS).")])
+                    try await send([
+                        "type": .string("error"), "message": .string("The stream passed \(Int(error.limit)) s of audio (ASR_STREAM_MAX_SECONDS)."),
+                    ])
                     try await outbound.close(.policyViolation, reason: "stream too long")
                 } catch let error as ValidationError {
                     try await send(["type": .string("error"), "message": .string(error.detail)])
@@ -133,7 +151,11 @@ struct StreamRoutes {
         var problems: [FieldError] = []
         var rate = DecodedAudio.sampleRate
         if let text = parameters.get("sample_rate") {
-            if let value = Int(text) { rate = value } else { problems.append(FieldError(field: "sample_rate", message: "must be a whole number of Hz")) }
+            if let value = Int(text) {
+                rate = value
+            } else {
+                problems.append(FieldError(field: "sample_rate", message: "must be a whole number of Hz"))
+            }
         }
         guard problems.isEmpty else { throw ValidationError(fields: problems, detail: "The stream's parameters are not valid.") }
         return try validated(sampleRate: rate, language: parameters.get("language").map { String($0) })
@@ -141,7 +163,9 @@ struct StreamRoutes {
 
     static func validated(sampleRate: Int, language: String?) throws -> (Int, TranscriptionOptions) {
         var problems: [FieldError] = []
-        if !sampleRates.contains(sampleRate) { problems.append(FieldError(field: "sample_rate", message: "must be \(sampleRates.lowerBound) to \(sampleRates.upperBound) Hz")) }
+        if !sampleRates.contains(sampleRate) {
+            problems.append(FieldError(field: "sample_rate", message: "must be \(sampleRates.lowerBound) to \(sampleRates.upperBound) Hz"))
+        }
         if let language, let problem = TranscriptionOptions.languageProblem(language) { problems.append(problem) }
         guard problems.isEmpty else { throw ValidationError(fields: problems, detail: "The stream's parameters are not valid.") }
         return (sampleRate, TranscriptionOptions(language: language?.lowercased()))

@@ -9,13 +9,17 @@ struct TranscriptionRoutes {
         let environment = routes.environment
         routes.post(
             "/v1/transcriptions",
-            summary: "Transcribes an audio upload (a raw body with its audio type and ?language=&prompt=&temperature=&words=, or multipart with part `file` and the same fields) and stores the transcript.",
+            summary:
+                "Transcribes an audio upload (a raw body with its audio type and ?language=&prompt=&temperature=&words=, or multipart with part `file` and the same fields) and stores the transcript.",
             responses: [
-                .created: "{id, text, language, duration_seconds, segments: [{start, end, text, no_speech_prob}], words?, engine, model, degraded, processing_seconds, audio_format, created_at}; degraded: the configured provider failed and the local engine stood in.",
+                .created:
+                    "{id, text, language, duration_seconds, segments: [{start, end, text, no_speech_prob}], words?, engine, model, degraded, processing_seconds, audio_format, created_at}; degraded: the configured provider failed and the local engine stood in.",
                 .contentTooLarge: "Over MAX_AUDIO_BYTES or ASR_MAX_SECONDS.", .unsupportedMediaType: "Not audio.",
-                .unprocessableContent: "Corrupt or truncated audio, or invalid options, each named.", .serviceUnavailable: "The decoder queue is full (Retry-After).",
+                .unprocessableContent: "Corrupt or truncated audio, or invalid options, each named.",
+                .serviceUnavailable: "The decoder queue is full (Retry-After).",
             ],
-            bodyLimit: settings.maxAudioBytes, idempotent: true
+            bodyLimit: settings.maxAudioBytes,
+            idempotent: true
         ) { request, context in
             let store = TranscriptStore(database: try environment.requireDatabase())
             let body = Array(try await request.body.collect(upTo: context.maxUploadSize).readableBytesView)
@@ -24,7 +28,9 @@ struct TranscriptionRoutes {
             let stored = try await store.insert(try await speech.transcribe(upload, options: options))
             return JSONResponse(stored, status: .created, headers: [.location: "/v1/transcripts/\(stored.id)"])
         }
-        routes.get("/v1/transcripts/{id}", summary: "A stored transcript.", responses: [.ok: "The transcript.", .notFound: "No such transcript."]) { _, context in
+        routes.get("/v1/transcripts/{id}", summary: "A stored transcript.", responses: [.ok: "The transcript.", .notFound: "No such transcript."]) {
+            _,
+            context in
             let store = TranscriptStore(database: try environment.requireDatabase())
             guard let text = context.parameters.get("id"), let id = UUID(uuidString: text), let transcript = try await store.transcript(id) else {
                 throw HTTPError(.notFound, message: "No such transcript.")
@@ -32,7 +38,8 @@ struct TranscriptionRoutes {
             return transcript
         }
         routes.get(
-            "/v1/transcripts", summary: "Stored transcripts, newest first: ?limit= (1–200, 50)&cursor=.",
+            "/v1/transcripts",
+            summary: "Stored transcripts, newest first: ?limit= (1–200, 50)&cursor=.",
             responses: [.ok: "{transcripts, next_cursor}.", .unprocessableContent: "Invalid query."]
         ) { request, _ in
             let store = TranscriptStore(database: try environment.requireDatabase())

@@ -35,11 +35,15 @@ struct TranscriptStore: Sendable {
 
     /// The transcript a job already made for `itemID`, if any.
     func transcript(itemID: UUID) async throws -> TranscriptView? {
-        try await database.query("SELECT \(unescaped: TranscriptView.columns) FROM asr.transcripts WHERE item_id = \(itemID)").first.map(TranscriptView.init(row:))
+        try await database.query("SELECT \(unescaped: TranscriptView.columns) FROM asr.transcripts WHERE item_id = \(itemID)").first.map(
+            TranscriptView.init(row:)
+        )
     }
 
     func transcript(_ id: UUID) async throws -> TranscriptView? {
-        try await database.query("SELECT \(unescaped: TranscriptView.columns) FROM asr.transcripts WHERE id = \(id)").first.map(TranscriptView.init(row:))
+        try await database.query("SELECT \(unescaped: TranscriptView.columns) FROM asr.transcripts WHERE id = \(id)").first.map(
+            TranscriptView.init(row:)
+        )
     }
 
     /// Newest first, `limit` at a time, after the transcript whose `seq` is `before`.

@@ -42,11 +42,15 @@ struct TranscriptView: ResponseEncodable, Sendable {
     let audioFormat: String
     let createdAt: Date
 
-    static let columns = "id, seq, item_id, text, language, duration_seconds, segments::text, words::text, engine, model, degraded, processing_seconds, audio_format, created_at"
+    static let columns =
+        "id, seq, item_id, text, language, duration_seconds, segments::text, words::text, engine, model, degraded, processing_seconds, audio_format, created_at"
 
     init(row: PostgresRow) throws {
         let (id, itemID, segmentsText, wordsText): (UUID, UUID?, String, String?)
-        (id, seq, itemID, text, language, durationSeconds, segmentsText, wordsText, engine, model, degraded, processingSeconds, audioFormat, createdAt) =
+        (
+            id, seq, itemID, text, language, durationSeconds, segmentsText, wordsText, engine, model, degraded, processingSeconds, audioFormat,
+            createdAt
+        ) =
             try row.decode((UUID, Int64, UUID?, String, String, Double, String, String?, String, String, Bool, Double, String, Date).self)
         self.id = id.lowercased
         self.itemID = itemID?.lowercased

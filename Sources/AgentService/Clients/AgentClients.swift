@@ -14,7 +14,11 @@ struct AgentClients: Sendable {
     init(settings: AgentSettings, environment: ServiceEnvironment) throws {
         let apiKey = environment.settings.serviceAPIKey
         func client(_ name: String, _ baseURL: String) throws -> ServiceClient {
-            let policy = ResiliencePolicy(provider: name, settings: try ResilienceSettings(provider: name, config: environment.config), metrics: environment.metrics)
+            let policy = ResiliencePolicy(
+                provider: name,
+                settings: try ResilienceSettings(provider: name, config: environment.config),
+                metrics: environment.metrics
+            )
             return ServiceClient(baseURL: baseURL, apiKey: apiKey, policy: policy)
         }
         nlu = NLUClient(service: try client("nlu", settings.nluURL))

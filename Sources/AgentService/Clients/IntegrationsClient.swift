@@ -27,7 +27,12 @@ struct IntegrationsClient: Sendable {
             let target: String
             let message: String
         }
-        return try await service.post("/v1/deliveries", Body(provider: action.provider, target: action.target, message: action.message), idempotencyKey: idempotencyKey, as: Delivery.self)
+        return try await service.post(
+            "/v1/deliveries",
+            Body(provider: action.provider, target: action.target, message: action.message),
+            idempotencyKey: idempotencyKey,
+            as: Delivery.self
+        )
     }
 
     func delivery(_ id: String) async throws -> Delivery {

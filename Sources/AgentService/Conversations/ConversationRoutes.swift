@@ -14,53 +14,97 @@ struct ConversationRoutes: Sendable {
     /// This replica, as the lease owner of the runs it starts.
     let owner: String
 
-    static func add(to routes: ServiceRoutes, scheduler: RunScheduler?, asr: ASRClient, stream: RunEventStream, settings: AgentSettings, owner: String) {
+    static func add(
+        to routes: ServiceRoutes,
+        scheduler: RunScheduler?,
+        asr: ASRClient,
+        stream: RunEventStream,
+        settings: AgentSettings,
+        owner: String
+    ) {
         let environment = routes.environment
         /// Every route needs the database (and the scheduler over it): 503 until it is there and migrated.
-        func using<Output: ResponseGenerator & Sendable>(_ body: @escaping @Sendable (ConversationRoutes, Request, ServiceRequestContext) async throws -> Output) -> @Sendable (Request, ServiceRequestContext) async throws -> Output {
+        func using<Output: ResponseGenerator & Sendable>(
+            _ body: @escaping @Sendable (ConversationRoutes, Request, ServiceRequestContext) async throws -> Output
+        ) -> @Sendable (Request, ServiceRequestContext) async throws -> Output {
             { request, context in
                 let database = try environment.requireDatabase()
                 guard let scheduler else { throw HTTPError(.serviceUnavailable, message: "The database is not configured.") }
-                let handlers = ConversationRoutes(conversations: ConversationStore(database: database), runs: RunStore(database: database), scheduler: scheduler, asr: asr, stream: stream, settings: settings, owner: owner)
+                let handlers = ConversationRoutes(
+                    conversations: ConversationStore(database: database),
+                    runs: RunStore(database: database),
+                    scheduler: scheduler,
+                    asr: asr,
+                    stream: stream,
+                    settings: settings,
+                    owner: owner
+                )
                 return try await body(handlers, request, context)
             }
         }
 
         routes.post(
-            "/v1/conversations", summary: "Starts a conversation {title?, metadata? (object)}.",
-            responses: [.created: "The conversation: {id, title, metadata, created_at, updated_at}.", .unprocessableContent: "Invalid fields, each named."],
-            idempotent: true, handler: using { try await $0.create($1, $2) }
+            "/v1/conversations",
+            summary: "Starts a conversation {title?, metadata? (object)}.",
+            responses: [
+                .created: "The conversation: {id, title, metadata, created_at, updated_at}.", .unprocessableContent: "Invalid fields, each named.",
+            ],
+            idempotent: true,
+            handler: using { try await $0.create($1, $2) }
         )
         routes.get(
-            "/v1/conversations", summary: "Conversations, newest first: ?limit= (1–200, 50)&cursor=.",
-            responses: [.ok: "{conversations, next_cursor}.", .unprocessableContent: "Invalid query."], handler: using { try await $0.list($1, $2) }
+            "/v1/conversations",
+            summary: "Conversations, newest first: ?limit= (1–200, 50)&cursor=.",
+            responses: [.ok: "{conversations, next_cursor}.", .unprocessableContent: "Invalid query."],
+            handler: using { try await $0.list($1, $2) }
         )
         routes.get(
-            "/v1/conversations/{id}", summary: "A conversation with its messages, oldest first: ?limit= (1–500, 100)&cursor=.",
-            responses: [.ok: "{id, title, metadata, created_at, updated_at, messages: [{id, role, text, run_id, citations, created_at}], next_cursor}.", .notFound: "No such conversation.", .unprocessableContent: "Invalid query."],
+            "/v1/conversations/{id}",
+            summary: "A conversation with its messages, oldest first: ?limit= (1–500, 100)&cursor=.",
+            responses: [
+                .ok: "{id, title, metadata, created_at, updated_at, messages: [{id, role, text, run_id, citations, created_at}], next_cursor}.",
+                .notFound: "No such conversation.", .unprocessableContent: "Invalid query.",
+            ],
             handler: using { try await $0.read($1, $2) }
         )
-        routes.on(.delete, "/v1/conversations/{id}", summary: "Deletes a conversation with its messages and runs.", responses: [.noContent: "Deleted.", .notFound: "No such conversation."], handler: using { handlers, _, context in
-            guard try await handlers.conversations.delete(try Self.id(context)) else { throw HTTPError(.notFound, message: "No such conversation.") }
-            return Response(status: .noContent)
-        })
+        routes.on(
+            .delete,
+            "/v1/conversations/{id}",
+            summary: "Deletes a conversation with its messages and runs.",
+            responses: [.noContent: "Deleted.", .notFound: "No such conversation."],
+            handler: using { handlers, _, context in
+                guard try await handlers.conversations.delete(try Self.id(context)) else {
+                    throw HTTPError(.notFound, message: "No such conversation.")
+                }
+                return Response(status: .noContent)
+            }
+        )
         routes.post(
-            "/v1/conversations/{id}/messages", summary: "A user's turn {text}: starts a run. With Accept: text/event-stream the run's events stream back directly. Idempotent.",
+            "/v1/conversations/{id}/messages",
+            summary: "A user's turn {text}: starts a run. With Accept: text/event-stream the run's events stream back directly. Idempotent.",
             responses: [
                 .accepted: "The run started: {run_id, message_id, status, events_url}.", .ok: "With Accept: text/event-stream, the run's events.",
-                .notFound: "No such conversation.", .unprocessableContent: "Empty or too long text.", .serviceUnavailable: "Too many open event streams (Retry-After).",
+                .notFound: "No such conversation.", .unprocessableContent: "Empty or too long text.",
+                .serviceUnavailable: "Too many open event streams (Retry-After).",
             ],
-            idempotent: true, handler: using { try await $0.turn($1, $2) }
+            idempotent: true,
+            handler: using { try await $0.turn($1, $2) }
         )
         routes.post(
             "/v1/conversations/{id}/audio",
-            summary: "A spoken turn: the audio as a raw body with its type (audio/wav, audio/flac, audio/mpeg, audio/ogg…) or multipart with part `file`, up to MAX_AUDIO_BYTES, transcribed by asr; the transcript is the turn, and its run starts as a text turn's. With Accept: text/event-stream the run's events (the first is `transcript`) stream back directly. Idempotent.",
+            summary:
+                "A spoken turn: the audio as a raw body with its type (audio/wav, audio/flac, audio/mpeg, audio/ogg…) or multipart with part `file`, up to MAX_AUDIO_BYTES, transcribed by asr; the transcript is the turn, and its run starts as a text turn's. With Accept: text/event-stream the run's events (the first is `transcript`) stream back directly. Idempotent.",
             responses: [
-                .accepted: "The run started: {run_id, message_id, status, events_url, transcript: {id, text, duration_seconds}}.", .ok: "With Accept: text/event-stream, the run's events.",
-                .notFound: "No such conversation.", .contentTooLarge: "Over MAX_AUDIO_BYTES, or longer than asr takes.", .unsupportedMediaType: "Not audio.",
-                .unprocessableContent: "Corrupt audio, or no speech was heard.", .serviceUnavailable: "asr is down or busy, or too many open event streams (Retry-After).",
+                .accepted: "The run started: {run_id, message_id, status, events_url, transcript: {id, text, duration_seconds}}.",
+                .ok: "With Accept: text/event-stream, the run's events.",
+                .notFound: "No such conversation.", .contentTooLarge: "Over MAX_AUDIO_BYTES, or longer than asr takes.",
+                .unsupportedMediaType: "Not audio.",
+                .unprocessableContent: "Corrupt audio, or no speech was heard.",
+                .serviceUnavailable: "asr is down or busy, or too many open event streams (Retry-After).",
             ],
-            bodyLimit: settings.maxAudioBytes, idempotent: true, handler: using { try await $0.spokenTurn($1, $2) }
+            bodyLimit: settings.maxAudioBytes,
+            idempotent: true,
+            handler: using { try await $0.spokenTurn($1, $2) }
         )
     }
 
@@ -68,7 +112,9 @@ struct ConversationRoutes: Sendable {
     static let asrRetryAfter = "5"
 
     static func id(_ context: ServiceRequestContext) throws -> UUID {
-        guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else { throw HTTPError(.notFound, message: "No such conversation.") }
+        guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else {
+            throw HTTPError(.notFound, message: "No such conversation.")
+        }
         return id
     }
 
@@ -79,7 +125,9 @@ struct ConversationRoutes: Sendable {
 
     func create(_ request: Request, _ context: ServiceRequestContext) async throws -> JSONResponse<ConversationView> {
         let bytes = Array(try await request.body.collect(upTo: context.maxUploadSize).readableBytesView)
-        let body = bytes.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 } ? NewConversation(title: nil, metadata: nil) : try request.decodeJSON(as: NewConversation.self, bodyBytes: bytes)
+        let body =
+            bytes.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+            ? NewConversation(title: nil, metadata: nil) : try request.decodeJSON(as: NewConversation.self, bodyBytes: bytes)
         var problems: [FieldError] = []
         let title = body.title?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let title, !(1...500).contains(title.count) { problems.append(FieldError(field: "title", message: "must be 1 to 500 characters")) }
@@ -135,7 +183,11 @@ struct ConversationRoutes: Sendable {
         try query.validated()
         guard let conversation = try await conversations.conversation(id) else { throw HTTPError(.notFound, message: "No such conversation.") }
         let messages = try await conversations.messages(id, limit: limit, after: cursor)
-        return ConversationWithMessages(conversation: conversation, messages: messages, nextCursor: ListQuery.nextSequenceCursor(of: messages, limit: limit, sequence: \.seq))
+        return ConversationWithMessages(
+            conversation: conversation,
+            messages: messages,
+            nextCursor: ListQuery.nextSequenceCursor(of: messages, limit: limit, sequence: \.seq)
+        )
     }
 
     struct Turn: Decodable {
@@ -163,7 +215,9 @@ struct ConversationRoutes: Sendable {
         let turn = try await request.decodeJSON(as: Turn.self, context: context)
         let text = turn.text.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty { throw ValidationError(field: "text", message: "must not be empty or whitespace only") }
-        if text.unicodeScalars.count > settings.maxCharacters { throw ValidationError(field: "text", message: "must be at most \(settings.maxCharacters) characters") }
+        if text.unicodeScalars.count > settings.maxCharacters {
+            throw ValidationError(field: "text", message: "must be at most \(settings.maxCharacters) characters")
+        }
         return try await start(conversationID, request, context) { (text, nil) }
     }
 
@@ -178,7 +232,9 @@ struct ConversationRoutes: Sendable {
             let transcription = try await transcribe(audio, contentType: contentType)
             let text = transcription.text.trimmingCharacters(in: .whitespacesAndNewlines)
             if text.isEmpty { throw ValidationError(field: "audio", message: "no speech was heard") }
-            if text.unicodeScalars.count > settings.maxCharacters { throw ValidationError(field: "audio", message: "its transcript is longer than \(settings.maxCharacters) characters") }
+            if text.unicodeScalars.count > settings.maxCharacters {
+                throw ValidationError(field: "audio", message: "its transcript is longer than \(settings.maxCharacters) characters")
+            }
             return (text, ASRClient.Transcription(id: transcription.id, text: text, durationSeconds: transcription.durationSeconds))
         }
     }
@@ -200,7 +256,11 @@ struct ConversationRoutes: Sendable {
             } else {
                 retryAfter = Self.asrRetryAfter
             }
-            throw HTTPError(.serviceUnavailable, headers: [.retryAfter: retryAfter], message: "Speech recognition is unavailable (\(error)); send the audio again later.")
+            throw HTTPError(
+                .serviceUnavailable,
+                headers: [.retryAfter: retryAfter],
+                message: "Speech recognition is unavailable (\(error)); send the audio again later."
+            )
         }
     }
 
@@ -208,7 +268,9 @@ struct ConversationRoutes: Sendable {
     /// when it throws nothing is stored), answering 202 with the run or, with
     /// `Accept: text/event-stream`, its events.
     private func start(
-        _ conversationID: UUID, _ request: Request, _ context: ServiceRequestContext,
+        _ conversationID: UUID,
+        _ request: Request,
+        _ context: ServiceRequestContext,
         turn: () async throws -> (text: String, transcript: ASRClient.Transcription?)
     ) async throws -> Response {
         let streaming = request.headers[.accept]?.contains("text/event-stream") == true
@@ -228,7 +290,16 @@ struct ConversationRoutes: Sendable {
         guard let (runID, messageID) = started else { throw HTTPError(.notFound, message: "No such conversation.") }
         scheduler.drive(runID, requestID: context.requestID)
         if streaming { return try stream.response(runID, request: request, holdingSlot: true) }
-        let view = StartedRun(runID: runID.lowercased, messageID: messageID.lowercased, status: RunStatus.running.rawValue, eventsURL: RunEventStream.path(runID), transcript: transcript)
-        return try JSONResponse(view, status: .accepted, headers: [.location: "/v1/runs/\(runID.lowercased)"]).response(from: request, context: context)
+        let view = StartedRun(
+            runID: runID.lowercased,
+            messageID: messageID.lowercased,
+            status: RunStatus.running.rawValue,
+            eventsURL: RunEventStream.path(runID),
+            transcript: transcript
+        )
+        return try JSONResponse(view, status: .accepted, headers: [.location: "/v1/runs/\(runID.lowercased)"]).response(
+            from: request,
+            context: context
+        )
     }
 }

@@ -34,7 +34,15 @@ struct ConversationStore: Sendable {
             """
         ).map { row in
             let (id, role, text, runID, citations, created, seq) = try row.decode((UUID, String, String, UUID?, String, Date, Int64).self)
-            return MessageView(id: id.lowercased, role: role, text: text, runID: runID?.lowercased, citations: try JSONDecoder().decode([Citation].self, from: Data(citations.utf8)), createdAt: created, seq: seq)
+            return MessageView(
+                id: id.lowercased,
+                role: role,
+                text: text,
+                runID: runID?.lowercased,
+                citations: try JSONDecoder().decode([Citation].self, from: Data(citations.utf8)),
+                createdAt: created,
+                seq: seq
+            )
         }
     }
 
@@ -62,6 +70,13 @@ struct ConversationStore: Sendable {
 
     static func conversation(_ row: PostgresRow) throws -> ConversationView {
         let (id, title, metadata, created, updated, seq) = try row.decode((UUID, String?, String, Date, Date, Int64).self)
-        return ConversationView(id: id.lowercased, title: title, metadata: try JSONDecoder().decode(AnyJSON.self, from: Data(metadata.utf8)), createdAt: created, updatedAt: updated, seq: seq)
+        return ConversationView(
+            id: id.lowercased,
+            title: title,
+            metadata: try JSONDecoder().decode(AnyJSON.self, from: Data(metadata.utf8)),
+            createdAt: created,
+            updatedAt: updated,
+            seq: seq
+        )
     }
 }

@@ -21,9 +21,16 @@ struct RunEventLog: Sendable {
         guard let redis else { return }
         let keep = event.kind.isTerminal ? retention : Self.liveRetention
         do {
-            _ = try await redis.run(Self.appendScript, keys: [Self.stream(event.runID)], arguments: [String(Self.maxLength), String(Int64(keep.seconds * 1000)), event.kind.rawValue, event.json])
+            _ = try await redis.run(
+                Self.appendScript,
+                keys: [Self.stream(event.runID)],
+                arguments: [String(Self.maxLength), String(Int64(keep.seconds * 1000)), event.kind.rawValue, event.json]
+            )
         } catch {
-            logger.warning("run event not recorded", metadata: ["run_id": "\(event.runID.lowercased)", "event": "\(event.kind.rawValue)", "error": "\(error)"])
+            logger.warning(
+                "run event not recorded",
+                metadata: ["run_id": "\(event.runID.lowercased)", "event": "\(event.kind.rawValue)", "error": "\(error)"]
+            )
         }
     }
 
@@ -33,7 +40,10 @@ struct RunEventLog: Sendable {
         let entries = try await redis.streamRange(Self.stream(runID), from: eventID.map { "(" + $0 } ?? "-")
         return entries.compactMap { entry in
             guard let type = entry["event"].map({ String(decoding: $0, as: UTF8.self) }), let data = entry["data"] else { return nil }
-            return (ServerSentEvent(id: entry.id, event: type, data: String(decoding: data, as: UTF8.self)), RunEvent.Kind(rawValue: type)?.isTerminal ?? false)
+            return (
+                ServerSentEvent(id: entry.id, event: type, data: String(decoding: data, as: UTF8.self)),
+                RunEvent.Kind(rawValue: type)?.isTerminal ?? false
+            )
         }
     }
 

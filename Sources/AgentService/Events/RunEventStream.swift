@@ -18,10 +18,16 @@ struct RunEventStream: Sendable {
             throw HTTPError(.serviceUnavailable, message: "Redis is not configured, so run events are not available.")
         }
         // Ids of another shape were not issued here: the stream is then read from its start.
-        let resumeFrom = request.headers[.lastEventID].flatMap { $0.range(of: #"^[0-9]{1,20}-[0-9]{1,20}$"#, options: .regularExpression) == nil ? nil : $0 }
+        let resumeFrom = request.headers[.lastEventID].flatMap {
+            $0.range(of: #"^[0-9]{1,20}-[0-9]{1,20}$"#, options: .regularExpression) == nil ? nil : $0
+        }
         if !holdingSlot { try slots.acquire() }
         let (events, slots) = (self.events, self.slots)
-        var response = stream.response(after: resumeFrom, onClose: { slots.release() }, read: { after in try await events.events(runID, after: after) })
+        var response = stream.response(
+            after: resumeFrom,
+            onClose: { slots.release() },
+            read: { after in try await events.events(runID, after: after) }
+        )
         response.headers[.contentLocation] = Self.path(runID)
         return response
     }

@@ -1,7 +1,8 @@
 /// The rule-mode wording of replies that need no lookup: conversational intents, what the
 /// agent cannot do, and what it says when a step could not be done.
 enum ReplyTemplates {
-    static let capabilities = "I can answer questions from the indexed documents, tell you where an upload's job stands, notify the team on Slack, page the on-call engineer or open a ticket (each after you approve it)."
+    static let capabilities =
+        "I can answer questions from the indexed documents, tell you where an upload's job stands, notify the team on Slack, page the on-call engineer or open a ticket (each after you approve it)."
 
     static func reply(for intent: String?) -> String {
         switch intent {

@@ -55,29 +55,49 @@ struct RunExecutor: Sendable {
             }
             if step == 0 {
                 if let heard = state.transcript {
-                    await emit(.transcript, ["text": .string(heard.text), "duration_seconds": .number(heard.durationSeconds), "transcript_id": .string(heard.id)])
+                    await emit(
+                        .transcript,
+                        ["text": .string(heard.text), "duration_seconds": .number(heard.durationSeconds), "transcript_id": .string(heard.id)]
+                    )
                 }
                 await emit(.runStarted, ["text": .string(state.text)])
             }
             while true {
                 step += 1
-                let context = NodeContext(runID: runID, conversationID: run.conversationID, step: step, owner: owner, clients: clients, settings: settings, events: events, store: store)
+                let context = NodeContext(
+                    runID: runID,
+                    conversationID: run.conversationID,
+                    step: step,
+                    owner: owner,
+                    clients: clients,
+                    settings: settings,
+                    events: events,
+                    store: store
+                )
                 await emit(.nodeStarted, ["node": .string(node.rawValue), "step": .number(Double(step))])
                 let started = ContinuousClock.now
                 let outcome = try await graph.node(node).run(&state, context)
                 let duration = ContinuousClock.now - started
                 metrics.recordNode(node, duration: duration)
-                var finished: [String: AnyJSON] = ["node": .string(node.rawValue), "step": .number(Double(step)), "duration_ms": .number((duration.seconds * 1000).rounded())]
+                var finished: [String: AnyJSON] = [
+                    "node": .string(node.rawValue), "step": .number(Double(step)), "duration_ms": .number((duration.seconds * 1000).rounded()),
+                ]
                 if let reason = outcome.degraded {
                     finished["degraded"] = .bool(true)
                     finished["reason"] = .string(reason)
                 }
-                let (status, next): (RunStatus, NodeName?) = switch outcome.transition {
-                case .next(let following): (.running, following)
-                case .suspend: (.awaitingApproval, node)
-                case .finish: (.completed, nil)
-                }
-                try await store.checkpoint(runID, owner: owner, lease: settings.runLease, .init(step: step, node: node, next: next, state: state, status: status, duration: duration, degraded: outcome.degraded))
+                let (status, next): (RunStatus, NodeName?) =
+                    switch outcome.transition {
+                    case .next(let following): (.running, following)
+                    case .suspend: (.awaitingApproval, node)
+                    case .finish: (.completed, nil)
+                    }
+                try await store.checkpoint(
+                    runID,
+                    owner: owner,
+                    lease: settings.runLease,
+                    .init(step: step, node: node, next: next, state: state, status: status, duration: duration, degraded: outcome.degraded)
+                )
                 await emit(.nodeFinished, finished)
                 switch outcome.transition {
                 case .next(let following):
@@ -105,7 +125,14 @@ struct RunExecutor: Sendable {
         do {
             guard let run = try await store.load(runID), try await store.fail(runID, owner: owner, error: error) else { return }
             metrics.recordRun(.failed)
-            await events.append(RunEvent(kind: .runFailed, runID: runID, conversationID: run.conversationID, data: ["status": .string(RunStatus.failed.rawValue), "error": .string(error)]))
+            await events.append(
+                RunEvent(
+                    kind: .runFailed,
+                    runID: runID,
+                    conversationID: run.conversationID,
+                    data: ["status": .string(RunStatus.failed.rawValue), "error": .string(error)]
+                )
+            )
         } catch {
             // The lease lapses and another replica resumes the run from its last checkpoint.
             logger.warning("run failure not recorded", metadata: ["run_id": "\(runID.lowercased)", "error": "\(error)"])

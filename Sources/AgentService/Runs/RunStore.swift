@@ -32,16 +32,28 @@ struct RunStore: Sendable {
 
     /// Stores the user's message and a new run for it, leased to `owner`, in one transaction;
     /// nil when the conversation does not exist.
-    func start(conversationID: UUID, text: String, transcript: ASRClient.Transcription? = nil, owner: String, lease: Duration) async throws -> (runID: UUID, messageID: UUID)? {
+    func start(
+        conversationID: UUID,
+        text: String,
+        transcript: ASRClient.Transcription? = nil,
+        owner: String,
+        lease: Duration
+    ) async throws -> (runID: UUID, messageID: UUID)? {
         let (runID, messageID) = (UUID(), UUID())
         let state = try Self.encode(RunState(text: text, transcript: transcript))
         let logger = database.logger
         let created = try await database.transaction { connection -> Bool in
-            let touched = try await connection.query("UPDATE agent.conversations SET updated_at = now() WHERE id = \(conversationID) RETURNING id", logger: logger)
+            let touched = try await connection.query(
+                "UPDATE agent.conversations SET updated_at = now() WHERE id = \(conversationID) RETURNING id",
+                logger: logger
+            )
             var found = false
             for try await _ in touched { found = true }
             guard found else { return false }
-            try await connection.query("INSERT INTO agent.messages (id, conversation_id, role, text, run_id) VALUES (\(messageID), \(conversationID), 'user', \(text), \(runID))", logger: logger)
+            try await connection.query(
+                "INSERT INTO agent.messages (id, conversation_id, role, text, run_id) VALUES (\(messageID), \(conversationID), 'user', \(text), \(runID))",
+                logger: logger
+            )
             try await connection.query(
                 """
                 INSERT INTO agent.runs (id, conversation_id, message_id, status, current_node, state, lease_owner, lease_expires_at)
@@ -58,7 +70,14 @@ struct RunStore: Sendable {
         let rows = try await database.query("SELECT conversation_id, status, current_node, steps, state::text FROM agent.runs WHERE id = \(id)")
         guard let row = rows.first else { return nil }
         let (conversationID, status, node, steps, state) = try row.decode((UUID, String, String?, Int, String).self)
-        return StoredRun(id: id, conversationID: conversationID, status: RunStatus(rawValue: status) ?? .failed, currentNode: node.flatMap(NodeName.init(rawValue:)), steps: steps, state: try Self.decode(state))
+        return StoredRun(
+            id: id,
+            conversationID: conversationID,
+            status: RunStatus(rawValue: status) ?? .failed,
+            currentNode: node.flatMap(NodeName.init(rawValue:)),
+            steps: steps,
+            state: try Self.decode(state)
+        )
     }
 
     /// One finished step: the checkpoint row and the run's new state, node, status and
@@ -153,10 +172,20 @@ struct RunStore: Sendable {
 
     /// Records a person's decision on a run awaiting approval (with their edits of the action)
     /// and leases it to `owner` to carry on, in one transaction.
-    func decide(_ runID: UUID, _ approval: Approval, target: String?, message: String?, owner: String, lease: Duration) async throws -> DecisionOutcome {
+    func decide(
+        _ runID: UUID,
+        _ approval: Approval,
+        target: String?,
+        message: String?,
+        owner: String,
+        lease: Duration
+    ) async throws -> DecisionOutcome {
         let logger = database.logger
         return try await database.transaction { connection -> DecisionOutcome in
-            let rows = try await connection.query("SELECT conversation_id, status, state::text FROM agent.runs WHERE id = \(runID) FOR UPDATE", logger: logger)
+            let rows = try await connection.query(
+                "SELECT conversation_id, status, state::text FROM agent.runs WHERE id = \(runID) FOR UPDATE",
+                logger: logger
+            )
             var found: (UUID, String, String)?
             for try await row in rows { found = try row.decode((UUID, String, String).self) }
             guard let (conversationID, statusText, stateJSON) = found else { return .notFound }
@@ -200,18 +229,39 @@ struct RunStore: Sendable {
             "SELECT conversation_id, message_id, status, current_node, state::text, error, created_at, updated_at FROM agent.runs WHERE id = \(runID)"
         )
         guard let row = rows.first else { return nil }
-        let (conversationID, messageID, status, node, stateJSON, error, created, updated) = try row.decode((UUID, UUID, String, String?, String, String?, Date, Date).self)
+        let (conversationID, messageID, status, node, stateJSON, error, created, updated) = try row.decode(
+            (UUID, UUID, String, String?, String, String?, Date, Date).self
+        )
         let state = try Self.decode(stateJSON)
         let steps = try await database.query(
             "SELECT step, node, next_node, duration_ms, degraded, reason, created_at FROM agent.checkpoints WHERE run_id = \(runID) ORDER BY step"
         ).map { row in
             let (step, node, next, milliseconds, degraded, reason, at) = try row.decode((Int, String, String?, Int, Bool, String?, Date).self)
-            return RunView.Step(step: step, node: node, next: next, durationMilliseconds: milliseconds, degraded: degraded, reason: reason, finishedAt: at)
+            return RunView.Step(
+                step: step,
+                node: node,
+                next: next,
+                durationMilliseconds: milliseconds,
+                degraded: degraded,
+                reason: reason,
+                finishedAt: at
+            )
         }
         return RunView(
-            id: runID.lowercased, conversationID: conversationID.lowercased, messageID: messageID.lowercased, status: status, currentNode: node,
-            intent: state.intent, action: state.action, approval: state.approval, actionResult: state.actionResult, reply: state.reply,
-            error: error, steps: steps, createdAt: created, updatedAt: updated
+            id: runID.lowercased,
+            conversationID: conversationID.lowercased,
+            messageID: messageID.lowercased,
+            status: status,
+            currentNode: node,
+            intent: state.intent,
+            action: state.action,
+            approval: state.approval,
+            actionResult: state.actionResult,
+            reply: state.reply,
+            error: error,
+            steps: steps,
+            createdAt: created,
+            updatedAt: updated
         )
     }
 }

@@ -116,7 +116,17 @@ public struct Chunker: Sendable {
                 end -= 1
                 chunk = measured(pieces[first].range.lowerBound..<pieces[end - 1].range.upperBound, in: scalars)
             }
-            chunks.append(Chunk(ordinal: chunks.count, text: text(chunk.range, in: scalars), page: page, start: chunk.range.lowerBound, end: chunk.range.upperBound, heading: heading, tokenCount: chunk.tokens))
+            chunks.append(
+                Chunk(
+                    ordinal: chunks.count,
+                    text: text(chunk.range, in: scalars),
+                    page: page,
+                    start: chunk.range.lowerBound,
+                    end: chunk.range.upperBound,
+                    heading: heading,
+                    tokenCount: chunk.tokens
+                )
+            )
             guard end < pieces.count else { return }
             var next = end
             var overlap = 0
@@ -169,7 +179,8 @@ public struct Chunker: Sendable {
         var start = range.lowerBound
         var index = range.lowerBound
         func add(_ part: Range<Int>) {
-            var lower = part.lowerBound, upper = part.upperBound
+            var lower = part.lowerBound
+            var upper = part.upperBound
             while lower < upper, scalars[lower].properties.isWhitespace { lower += 1 }
             while upper > lower, scalars[upper - 1].properties.isWhitespace { upper -= 1 }
             if lower < upper { parts.append(lower..<upper) }

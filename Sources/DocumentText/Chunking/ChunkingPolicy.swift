@@ -11,8 +11,12 @@ public struct ChunkingPolicy: Sendable, Equatable {
     /// Fails unless 0 < target <= max and 0 <= overlap < target, naming the setting at fault.
     public init(targetTokens: Int = 200, overlapTokens: Int = 40, maxTokens: Int = modelMaxTokens) throws(ChunkingPolicyError) {
         guard maxTokens > 0 else { throw ChunkingPolicyError(setting: "maxTokens", reason: "must be positive") }
-        guard (1...maxTokens).contains(targetTokens) else { throw ChunkingPolicyError(setting: "RAG_CHUNK_TOKENS", reason: "must be between 1 and \(maxTokens)") }
-        guard (0..<targetTokens).contains(overlapTokens) else { throw ChunkingPolicyError(setting: "RAG_CHUNK_OVERLAP", reason: "must be at least 0 and less than RAG_CHUNK_TOKENS (\(targetTokens))") }
+        guard (1...maxTokens).contains(targetTokens) else {
+            throw ChunkingPolicyError(setting: "RAG_CHUNK_TOKENS", reason: "must be between 1 and \(maxTokens)")
+        }
+        guard (0..<targetTokens).contains(overlapTokens) else {
+            throw ChunkingPolicyError(setting: "RAG_CHUNK_OVERLAP", reason: "must be at least 0 and less than RAG_CHUNK_TOKENS (\(targetTokens))")
+        }
         self.targetTokens = targetTokens
         self.overlapTokens = overlapTokens
         self.maxTokens = maxTokens

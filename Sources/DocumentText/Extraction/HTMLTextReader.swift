@@ -56,7 +56,8 @@ enum HTMLTextReader {
                 builder.appendHeading(title.text)
                 return
             }
-            let isParagraph = paragraphElements.contains(name), isLine = lineElements.contains(name)
+            let isParagraph = paragraphElements.contains(name)
+            let isLine = lineElements.contains(name)
             if isParagraph { builder.breakParagraph() } else if isLine { builder.breakLine() }
             if cellElements.contains(name) { builder.appendInline(" ") }
             visitChildren(of: node, into: &builder)

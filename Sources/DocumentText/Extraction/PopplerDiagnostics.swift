@@ -6,7 +6,14 @@ import CPoppler
 /// so these messages are dropped (criticals and errors still reach GLib's default handler).
 enum PopplerDiagnostics {
     private static let routed: Void = {
-        _ = g_log_set_handler("Poppler", GLogLevelFlags(rawValue: G_LOG_LEVEL_WARNING.rawValue | G_LOG_LEVEL_MESSAGE.rawValue | G_LOG_LEVEL_INFO.rawValue | G_LOG_LEVEL_DEBUG.rawValue), { _, _, _, _ in }, nil)
+        _ = g_log_set_handler(
+            "Poppler",
+            GLogLevelFlags(
+                rawValue: G_LOG_LEVEL_WARNING.rawValue | G_LOG_LEVEL_MESSAGE.rawValue | G_LOG_LEVEL_INFO.rawValue | G_LOG_LEVEL_DEBUG.rawValue
+            ),
+            { _, _, _, _ in },
+            nil
+        )
     }()
 
     static func routeOnce() { _ = routed }

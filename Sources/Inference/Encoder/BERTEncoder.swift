@@ -20,42 +20,110 @@ public struct BERTEncoder: Sendable {
     public func encode(_ sequences: [[Int32]]) -> [[Float]] {
         guard !sequences.isEmpty else { return [] }
         let c = weights.configuration
-        let hidden = c.hiddenSize, width = 3 * hidden, headSize = c.headSize
+        let hidden = c.hiddenSize
+        let width = 3 * hidden
+        let headSize = c.headSize
         let lengths = sequences.map(\.count)
         let length = lengths.max()!
         precondition(lengths.min()! >= 1 && length <= c.maxPositions, "sequence lengths must be 1...\(c.maxPositions)")
         let rows = sequences.count * length
         let chunkRows = min(rows, Self.feedForwardRows)
 
-        let x = Buffer(rows * hidden), queryKeyValue = Buffer(rows * width), context = Buffer(rows * hidden)
-        let scores = Buffer(length * length), intermediate = Buffer(chunkRows * c.intermediateSize)
-        defer { [x, queryKeyValue, context, scores, intermediate].forEach { $0.free() } }
+        let x = Buffer(rows * hidden)
+        let queryKeyValue = Buffer(rows * width)
+        let context = Buffer(rows * hidden)
+        let scores = Buffer(length * length)
+        let intermediate = Buffer(chunkRows * c.intermediateSize)
+        defer { for buffer in [x, queryKeyValue, context, scores, intermediate] { buffer.free() } }
 
         embed(sequences, length: length, into: x.pointer)
         let scale = 1 / Float(headSize).squareRoot()
         for layer in weights.layers {
-            MatrixProduct.multiply(x.pointer, leading: hidden, byTransposed: layer.queryKeyValue.row(0), leading: hidden, into: queryKeyValue.pointer, leading: width, m: rows, n: width, k: hidden)
+            MatrixProduct.multiply(
+                x.pointer,
+                leading: hidden,
+                byTransposed: layer.queryKeyValue.row(0),
+                leading: hidden,
+                into: queryKeyValue.pointer,
+                leading: width,
+                m: rows,
+                n: width,
+                k: hidden
+            )
             addBias(layer.queryKeyValueBias, to: queryKeyValue.pointer, rows: rows)
             for (item, count) in lengths.enumerated() {
                 let base = item * length
                 for head in 0..<c.headCount {
                     let query = queryKeyValue.pointer + base * width + head * headSize
-                    MatrixProduct.multiply(query, leading: width, byTransposed: query + hidden, leading: width, into: scores.pointer, leading: count, m: count, n: count, k: headSize, alpha: scale)
+                    MatrixProduct.multiply(
+                        query,
+                        leading: width,
+                        byTransposed: query + hidden,
+                        leading: width,
+                        into: scores.pointer,
+                        leading: count,
+                        m: count,
+                        n: count,
+                        k: headSize,
+                        alpha: scale
+                    )
                     for row in 0..<count { VectorMath.softmax(scores.pointer + row * count, count: count) }
-                    MatrixProduct.multiply(scores.pointer, leading: count, by: query + 2 * hidden, leading: width, into: context.pointer + base * hidden + head * headSize, leading: hidden, m: count, n: headSize, k: count)
+                    MatrixProduct.multiply(
+                        scores.pointer,
+                        leading: count,
+                        by: query + 2 * hidden,
+                        leading: width,
+                        into: context.pointer + base * hidden + head * headSize,
+                        leading: hidden,
+                        m: count,
+                        n: headSize,
+                        k: count
+                    )
                 }
             }
             // x ← LayerNorm(context · Woᵀ + bo + x): the residual rides in sgemm's beta.
-            MatrixProduct.multiply(context.pointer, leading: hidden, byTransposed: layer.attentionOutput.row(0), leading: hidden, into: x.pointer, leading: hidden, m: rows, n: hidden, k: hidden, beta: 1)
+            MatrixProduct.multiply(
+                context.pointer,
+                leading: hidden,
+                byTransposed: layer.attentionOutput.row(0),
+                leading: hidden,
+                into: x.pointer,
+                leading: hidden,
+                m: rows,
+                n: hidden,
+                k: hidden,
+                beta: 1
+            )
             addBias(layer.attentionOutputBias, to: x.pointer, rows: rows)
             layer.attentionNorm.apply(to: x.pointer, rows: rows, width: hidden)
             for start in stride(from: 0, to: rows, by: chunkRows) {
                 let count = min(chunkRows, rows - start)
                 let chunk = x.pointer + start * hidden
-                MatrixProduct.multiply(chunk, leading: hidden, byTransposed: layer.intermediate.row(0), leading: hidden, into: intermediate.pointer, leading: c.intermediateSize, m: count, n: c.intermediateSize, k: hidden)
+                MatrixProduct.multiply(
+                    chunk,
+                    leading: hidden,
+                    byTransposed: layer.intermediate.row(0),
+                    leading: hidden,
+                    into: intermediate.pointer,
+                    leading: c.intermediateSize,
+                    m: count,
+                    n: c.intermediateSize,
+                    k: hidden
+                )
                 addBias(layer.intermediateBias, to: intermediate.pointer, rows: count)
                 VectorMath.gelu(intermediate.pointer, count: count * c.intermediateSize)
-                MatrixProduct.multiply(intermediate.pointer, leading: c.intermediateSize, byTransposed: layer.output.row(0), leading: c.intermediateSize, into: chunk, leading: hidden, m: count, n: hidden, k: c.intermediateSize, beta: 1)
+                MatrixProduct.multiply(
+                    intermediate.pointer,
+                    leading: c.intermediateSize,
+                    byTransposed: layer.output.row(0),
+                    leading: c.intermediateSize,
+                    into: chunk,
+                    leading: hidden,
+                    m: count,
+                    n: hidden,
+                    k: c.intermediateSize,
+                    beta: 1
+                )
                 addBias(layer.outputBias, to: chunk, rows: count)
                 layer.outputNorm.apply(to: chunk, rows: count, width: hidden)
             }

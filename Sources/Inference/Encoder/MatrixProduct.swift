@@ -6,16 +6,32 @@ enum MatrixProduct {
     /// `c = alpha · a · bᵀ + beta · c`, where `a` is `m×k` and `b` is `n×k` (a linear layer's
     /// `[out, in]` weights, or the keys in attention).
     static func multiply(
-        _ a: UnsafePointer<Float>, leading lda: Int, byTransposed b: UnsafePointer<Float>, leading ldb: Int,
-        into c: UnsafeMutablePointer<Float>, leading ldc: Int, m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0
+        _ a: UnsafePointer<Float>,
+        leading lda: Int,
+        byTransposed b: UnsafePointer<Float>,
+        leading ldb: Int,
+        into c: UnsafeMutablePointer<Float>,
+        leading ldc: Int,
+        m: Int,
+        n: Int,
+        k: Int,
+        alpha: Float = 1,
+        beta: Float = 0
     ) {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
     /// `c = a · b`, where `a` is `m×k` and `b` is `k×n` (attention weights times values).
     static func multiply(
-        _ a: UnsafePointer<Float>, leading lda: Int, by b: UnsafePointer<Float>, leading ldb: Int,
-        into c: UnsafeMutablePointer<Float>, leading ldc: Int, m: Int, n: Int, k: Int
+        _ a: UnsafePointer<Float>,
+        leading lda: Int,
+        by b: UnsafePointer<Float>,
+        leading ldb: Int,
+        into c: UnsafeMutablePointer<Float>,
+        leading ldc: Int,
+        m: Int,
+        n: Int,
+        k: Int
     ) {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), 0, c, Int32(ldc))
     }

@@ -14,7 +14,13 @@ public struct BERTConfiguration: Sendable {
 
     /// sentence-transformers/all-MiniLM-L6-v2 (its config.json and sentence_bert_config.json).
     public static let miniLML6 = BERTConfiguration(
-        vocabularySize: 30522, hiddenSize: 384, layerCount: 6, headCount: 12, intermediateSize: 1536,
-        maxPositions: 512, maxSequenceLength: 256, layerNormEpsilon: 1e-12
+        vocabularySize: 30522,
+        hiddenSize: 384,
+        layerCount: 6,
+        headCount: 12,
+        intermediateSize: 1536,
+        maxPositions: 512,
+        maxSequenceLength: 256,
+        layerNormEpsilon: 1e-12
     )
 }

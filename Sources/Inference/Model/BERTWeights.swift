@@ -33,7 +33,11 @@ public struct BERTWeights: Sendable {
             Array(try file.floats(name, shape: [count]))
         }
         func norm(_ prefix: String) throws(ModelFileError) -> LayerNormParameters {
-            LayerNormParameters(weight: try vector(prefix + ".weight", hidden), bias: try vector(prefix + ".bias", hidden), epsilon: c.layerNormEpsilon)
+            LayerNormParameters(
+                weight: try vector(prefix + ".weight", hidden),
+                bias: try vector(prefix + ".bias", hidden),
+                epsilon: c.layerNormEpsilon
+            )
         }
         wordEmbeddings = try matrix("embeddings.word_embeddings.weight", c.vocabularySize, hidden)
         positionEmbeddings = try matrix("embeddings.position_embeddings.weight", c.maxPositions, hidden)
@@ -49,18 +53,20 @@ public struct BERTWeights: Sendable {
                 fused += try file.floats(p + "attention.self.\(part).weight", shape: [hidden, hidden])
                 fusedBias += try vector(p + "attention.self.\(part).bias", hidden)
             }
-            layers.append(Layer(
-                queryKeyValue: WeightMatrix(rows: 3 * hidden, columns: hidden, owning: fused),
-                queryKeyValueBias: fusedBias,
-                attentionOutput: try matrix(p + "attention.output.dense.weight", hidden, hidden),
-                attentionOutputBias: try vector(p + "attention.output.dense.bias", hidden),
-                attentionNorm: try norm(p + "attention.output.LayerNorm"),
-                intermediate: try matrix(p + "intermediate.dense.weight", c.intermediateSize, hidden),
-                intermediateBias: try vector(p + "intermediate.dense.bias", c.intermediateSize),
-                output: try matrix(p + "output.dense.weight", hidden, c.intermediateSize),
-                outputBias: try vector(p + "output.dense.bias", hidden),
-                outputNorm: try norm(p + "output.LayerNorm")
-            ))
+            layers.append(
+                Layer(
+                    queryKeyValue: WeightMatrix(rows: 3 * hidden, columns: hidden, owning: fused),
+                    queryKeyValueBias: fusedBias,
+                    attentionOutput: try matrix(p + "attention.output.dense.weight", hidden, hidden),
+                    attentionOutputBias: try vector(p + "attention.output.dense.bias", hidden),
+                    attentionNorm: try norm(p + "attention.output.LayerNorm"),
+                    intermediate: try matrix(p + "intermediate.dense.weight", c.intermediateSize, hidden),
+                    intermediateBias: try vector(p + "intermediate.dense.bias", c.intermediateSize),
+                    output: try matrix(p + "output.dense.weight", hidden, c.intermediateSize),
+                    outputBias: try vector(p + "output.dense.bias", hidden),
+                    outputNorm: try norm(p + "output.LayerNorm")
+                )
+            )
         }
         self.layers = layers
     }

@@ -1,9 +1,10 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 /// A `.safetensors` file mapped read-only into memory: an 8-byte little-endian header length,
 /// a JSON header naming each tensor's dtype, shape and byte range, then the raw tensor bytes.
@@ -38,7 +39,9 @@ public final class SafetensorsFile: @unchecked Sendable {
         }
         base = UnsafeRawPointer(mapping)
         let headerLength = Int(UInt64(littleEndian: base.loadUnaligned(as: UInt64.self)))
-        guard headerLength > 1, headerLength <= size - 8 else { throw ModelFileError(path: path, problem: "is not a safetensors file (header length \(headerLength))") }
+        guard headerLength > 1, headerLength <= size - 8 else {
+            throw ModelFileError(path: path, problem: "is not a safetensors file (header length \(headerLength))")
+        }
         dataStart = 8 + headerLength
         let headerBytes = Data(bytes: base + 8, count: headerLength)
         guard let header = try? JSONSerialization.jsonObject(with: headerBytes) as? [String: Any] else {
@@ -47,8 +50,8 @@ public final class SafetensorsFile: @unchecked Sendable {
         var tensors: [String: TensorInfo] = [:]
         for (name, value) in header where name != "__metadata__" {
             guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String, let shape = entry["shape"] as? [Int],
-                  let offsets = entry["data_offsets"] as? [Int], offsets.count == 2, offsets[0] >= 0, offsets[0] <= offsets[1],
-                  dataStart + offsets[1] <= size
+                let offsets = entry["data_offsets"] as? [Int], offsets.count == 2, offsets[0] >= 0, offsets[0] <= offsets[1],
+                dataStart + offsets[1] <= size
             else { throw ModelFileError(path: path, problem: "has an invalid entry for tensor \(name) (the file may be truncated)") }
             tensors[name] = TensorInfo(dtype: dtype, shape: shape, byteRange: offsets[0]..<offsets[1])
         }

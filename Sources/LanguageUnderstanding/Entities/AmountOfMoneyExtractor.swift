@@ -3,8 +3,10 @@
 public struct AmountOfMoneyExtractor: EntityExtractor {
     static let symbols = ["$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"]
     static let codes = ["usd", "eur", "gbp", "jpy", "chf", "cad", "aud", "inr", "cny", "sek", "nok", "dkk", "pln"]
-    static let words = ["dollars": "USD", "dollar": "USD", "bucks": "USD", "euros": "EUR", "euro": "EUR", "pounds": "GBP",
-        "pound": "GBP", "quid": "GBP", "yen": "JPY", "francs": "CHF", "rupees": "INR", "cents": "USD", "cent": "USD"]
+    static let words = [
+        "dollars": "USD", "dollar": "USD", "bucks": "USD", "euros": "EUR", "euro": "EUR", "pounds": "GBP",
+        "pound": "GBP", "quid": "GBP", "yen": "JPY", "francs": "CHF", "rupees": "INR", "cents": "USD", "cent": "USD",
+    ]
 
     static let pattern: Pattern = {
         let symbol = #"(?:US\$|\$|€|£|¥|₹)"#

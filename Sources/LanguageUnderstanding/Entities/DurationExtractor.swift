@@ -28,13 +28,19 @@ public struct DurationExtractor: EntityExtractor {
     static func terms(of span: String) -> [(quantity: Double, unit: TimeUnit)]? {
         var terms: [(quantity: Double, unit: TimeUnit)] = []
         for term in termPattern.matches(in: ScannedText(span)) {
-            guard let unitText = (term["u"] ?? term["cu"])?.lowercased(), let unit = TimeUnit.allCases.first(where: { $0.names.contains(unitText) }) else { return nil }
+            guard let unitText = (term["u"] ?? term["cu"])?.lowercased(), let unit = TimeUnit.allCases.first(where: { $0.names.contains(unitText) })
+            else { return nil }
             let quantityText = (term["q"] ?? term["cq"] ?? "").lowercased()
             let quantity: Double
-            if quantityText.hasPrefix("half") { quantity = 0.5 }
-            else if quantityText == "a" || quantityText == "an" { quantity = 1 }
-            else if let value = NumberGrammar.value(of: quantityText) { quantity = value }
-            else { return nil }
+            if quantityText.hasPrefix("half") {
+                quantity = 0.5
+            } else if quantityText == "a" || quantityText == "an" {
+                quantity = 1
+            } else if let value = NumberGrammar.value(of: quantityText) {
+                quantity = value
+            } else {
+                return nil
+            }
             terms.append((quantity + (term["half"] == nil ? 0 : 0.5), unit))
         }
         return terms.isEmpty ? nil : terms

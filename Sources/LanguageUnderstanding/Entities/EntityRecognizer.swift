@@ -41,8 +41,13 @@ public struct EntityRecognizer: Sendable {
         return kept.sorted { $0.range.location < $1.range.location }.map { candidate in
             let scalars = text.scalarRange(candidate.range)
             return Entity(
-                entity: candidate.entity, text: text.text(candidate.range), start: scalars.lowerBound, end: scalars.upperBound,
-                value: candidate.value, confidence: candidate.confidence, extractor: candidate.extractor
+                entity: candidate.entity,
+                text: text.text(candidate.range),
+                start: scalars.lowerBound,
+                end: scalars.upperBound,
+                value: candidate.value,
+                confidence: candidate.confidence,
+                extractor: candidate.extractor
             )
         }
     }

@@ -3,13 +3,17 @@ import Foundation
 /// How numbers are written, shared by every dimension that contains one (money, percentages,
 /// durations, relative times): pattern fragments to embed, and the parser of what they match.
 enum NumberGrammar {
-    static let units = ["zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    static let units = [
+        "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
         "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-        "eighteen": 18, "nineteen": 19]
+        "eighteen": 18, "nineteen": 19,
+    ]
     static let tens = ["twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90]
     static let scales = ["hundred": 100.0, "thousand": 1_000.0, "million": 1_000_000.0, "billion": 1_000_000_000.0]
     /// Suffixes after digits: `1.5k`, `3 million`.
-    static let digitScales = ["k": 1_000.0, "thousand": 1_000.0, "million": 1_000_000.0, "mln": 1_000_000.0, "bn": 1_000_000_000.0, "billion": 1_000_000_000.0]
+    static let digitScales = [
+        "k": 1_000.0, "thousand": 1_000.0, "million": 1_000_000.0, "mln": 1_000_000.0, "bn": 1_000_000_000.0, "billion": 1_000_000_000.0,
+    ]
 
     private static func alternation(_ words: some Sequence<String>) -> String {
         // Longest first, so that "seventeen" is not read as "seven".
@@ -24,7 +28,8 @@ enum NumberGrammar {
         return "(?:(?:\(tensWords))(?:[- ](?:\(digitWords)))?|\(alternation(units.keys)))"
     }()
     /// Words: `twenty-five`, `three hundred and twelve`, `two thousand`.
-    static let words = #"\b\#(smallWord)(?:\s+(?:hundred|thousand|million|billion))?(?:(?:\s+and)?\s+\#(smallWord)(?:\s+(?:hundred|thousand|million|billion))?)*\b"#
+    static let words =
+        #"\b\#(smallWord)(?:\s+(?:hundred|thousand|million|billion))?(?:(?:\s+and)?\s+\#(smallWord)(?:\s+(?:hundred|thousand|million|billion))?)*\b"#
     /// Either form.
     static let number = "(?:\(digits)|\(words))"
 

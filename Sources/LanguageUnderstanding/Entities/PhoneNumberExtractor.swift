@@ -10,15 +10,19 @@ public struct PhoneNumberExtractor: EntityExtractor {
     /// Calling codes of time zones whose country is unambiguous.
     static let callingCodes: [String: String] = {
         var codes: [String: String] = [:]
-        for zone in ["America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Phoenix",
+        for zone in [
+            "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Phoenix",
             "America/Anchorage", "America/Detroit", "America/Boise", "Pacific/Honolulu", "America/Toronto", "America/Vancouver",
-            "America/Edmonton", "America/Winnipeg", "America/Halifax", "US/Eastern", "US/Central", "US/Mountain", "US/Pacific"] {
+            "America/Edmonton", "America/Winnipeg", "America/Halifax", "US/Eastern", "US/Central", "US/Mountain", "US/Pacific",
+        ] {
             codes[zone] = "1"
         }
-        let others = ["Europe/London": "44", "Europe/Dublin": "353", "Europe/Berlin": "49", "Europe/Paris": "33", "Europe/Madrid": "34",
+        let others = [
+            "Europe/London": "44", "Europe/Dublin": "353", "Europe/Berlin": "49", "Europe/Paris": "33", "Europe/Madrid": "34",
             "Europe/Rome": "39", "Europe/Amsterdam": "31", "Europe/Brussels": "32", "Europe/Zurich": "41", "Europe/Vienna": "43",
             "Europe/Stockholm": "46", "Europe/Oslo": "47", "Europe/Copenhagen": "45", "Europe/Warsaw": "48", "Europe/Lisbon": "351",
-            "Australia/Sydney": "61", "Australia/Melbourne": "61", "Asia/Tokyo": "81", "Asia/Kolkata": "91", "Asia/Singapore": "65"]
+            "Australia/Sydney": "61", "Australia/Melbourne": "61", "Asia/Tokyo": "81", "Asia/Kolkata": "91", "Asia/Singapore": "65",
+        ]
         codes.merge(others) { first, _ in first }
         return codes
     }()

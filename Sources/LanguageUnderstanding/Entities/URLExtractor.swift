@@ -13,7 +13,9 @@ public struct URLExtractor: EntityExtractor {
         Self.pattern.matches(in: text).compactMap { match in
             var range = match.range
             // A sentence's punctuation after a link is not part of it.
-            while range.length > 0, let last = text.text(NSRange(location: range.location + range.length - 1, length: 1)).first, ".,;:!?)]}".contains(last) {
+            while range.length > 0, let last = text.text(NSRange(location: range.location + range.length - 1, length: 1)).first,
+                ".,;:!?)]}".contains(last)
+            {
                 range.length -= 1
             }
             let url = text.text(range)

@@ -17,7 +17,11 @@ public enum CrossValidation {
 
     /// The folds' predictions, each example predicted by the model that did not see it.
     public static func outOfFoldPredictions(
-        vectors: [[Float]], labels: [Int], classCount: Int, folds: Int, options: SoftmaxRegression.Options = .init()
+        vectors: [[Float]],
+        labels: [Int],
+        classCount: Int,
+        folds: Int,
+        options: SoftmaxRegression.Options = .init()
     ) -> [Prediction] {
         var fold = [Int](repeating: 0, count: labels.count)
         var seen = [Int](repeating: 0, count: classCount)
@@ -28,7 +32,12 @@ public enum CrossValidation {
         var predictions = [Prediction?](repeating: nil, count: labels.count)
         for held in 0..<folds {
             let training = labels.indices.filter { fold[$0] != held }
-            let model = SoftmaxRegression.train(vectors: training.map { vectors[$0] }, labels: training.map { labels[$0] }, classCount: classCount, options: options)
+            let model = SoftmaxRegression.train(
+                vectors: training.map { vectors[$0] },
+                labels: training.map { labels[$0] },
+                classCount: classCount,
+                options: options
+            )
             for index in labels.indices where fold[index] == held {
                 let probabilities = model.probabilities(vectors[index])
                 let best = probabilities.indices.max { probabilities[$0] < probabilities[$1] }!

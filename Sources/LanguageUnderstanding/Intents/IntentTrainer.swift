@@ -13,7 +13,13 @@ public enum IntentTrainer {
     public static func train(intents: [String], vectors: [[Float]], labels: [Int], options: SoftmaxRegression.Options = .init()) -> Result {
         let smallestClass = (0..<intents.count).map { label in labels.filter { $0 == label }.count }.min() ?? 0
         let folds = max(2, min(Self.folds, smallestClass))
-        let predictions = CrossValidation.outOfFoldPredictions(vectors: vectors, labels: labels, classCount: intents.count, folds: folds, options: options)
+        let predictions = CrossValidation.outOfFoldPredictions(
+            vectors: vectors,
+            labels: labels,
+            classCount: intents.count,
+            folds: folds,
+            options: options
+        )
         let threshold = OutOfScopeThreshold.calibrate(predictions, outOfScope: intents.firstIndex(of: IntentClassifier.outOfScope))
         let regression = SoftmaxRegression.train(vectors: vectors, labels: labels, classCount: intents.count, options: options)
         return Result(

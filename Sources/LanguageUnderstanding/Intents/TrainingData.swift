@@ -70,13 +70,16 @@ public struct EntityRules: Sendable, Codable, Equatable {
         self.regexes = regexes
     }
 
-    static let builtinDimensions: Set<String> = ["time", "duration", "number", "ordinal", "amount_of_money", "percentage", "email", "url", "phone_number"]
+    static let builtinDimensions: Set<String> = [
+        "time", "duration", "number", "ordinal", "amount_of_money", "percentage", "email", "url", "phone_number",
+    ]
 
     func problems() -> [(field: String, message: String)] {
         var problems: [(field: String, message: String)] = []
         func checkName(_ name: String, field: String) {
-            if Self.builtinDimensions.contains(name) { problems.append((field, "\(name) is a built-in dimension")) }
-            else if name.range(of: #"^[A-Za-z0-9_.-]{1,64}$"#, options: .regularExpression) == nil {
+            if Self.builtinDimensions.contains(name) {
+                problems.append((field, "\(name) is a built-in dimension"))
+            } else if name.range(of: #"^[A-Za-z0-9_.-]{1,64}$"#, options: .regularExpression) == nil {
                 problems.append((field, "an entity name is 1 to 64 letters, digits, '_', '.' or '-'"))
             }
         }
@@ -103,8 +106,12 @@ public struct EntityRules: Sendable, Codable, Equatable {
 
     /// The extractors of these rules; call only on rules without ``problems()``.
     public func extractors() -> [any EntityExtractor] {
-        let lookupExtractors: [any EntityExtractor] = (lookups ?? [:]).sorted { $0.key < $1.key }.map { LookupEntityExtractor(entity: $0.key, entries: $0.value) }
-        let patternExtractors: [any EntityExtractor] = (regexes ?? [:]).sorted { $0.key < $1.key }.compactMap { try? RegexEntityExtractor(entity: $0.key, pattern: $0.value) }
+        let lookupExtractors: [any EntityExtractor] = (lookups ?? [:]).sorted { $0.key < $1.key }.map {
+            LookupEntityExtractor(entity: $0.key, entries: $0.value)
+        }
+        let patternExtractors: [any EntityExtractor] = (regexes ?? [:]).sorted { $0.key < $1.key }.compactMap {
+            try? RegexEntityExtractor(entity: $0.key, pattern: $0.value)
+        }
         return lookupExtractors + patternExtractors
     }
 }

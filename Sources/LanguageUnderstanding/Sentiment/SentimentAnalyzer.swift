@@ -111,9 +111,13 @@ public struct SentimentAnalyzer: Sendable {
     private func booster(_ token: String, valence: Double, capsDiffer: Bool) -> Double {
         let word = token.lowercased()
         var step: Double
-        if Self.intensifiers.contains(word) { step = Self.boosterStep }
-        else if Self.dampeners.contains(word) { step = -Self.boosterStep }
-        else { return 0 }
+        if Self.intensifiers.contains(word) {
+            step = Self.boosterStep
+        } else if Self.dampeners.contains(word) {
+            step = -Self.boosterStep
+        } else {
+            return 0
+        }
         if valence < 0 { step = -step }
         if capsDiffer, Self.isAllCaps(token) { step += valence > 0 ? Self.capsStep : -Self.capsStep }
         return step

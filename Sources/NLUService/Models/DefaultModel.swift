@@ -20,7 +20,9 @@ struct DefaultModel: Service {
         }
         var intents: [String: [String]] = [:]
         for file in try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil) where file.pathExtension == "txt" {
-            let examples = try String(contentsOf: file, encoding: .utf8).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let examples = try String(contentsOf: file, encoding: .utf8).split(whereSeparator: \.isNewline).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }.filter { !$0.isEmpty }
             intents[file.deletingPathExtension().lastPathComponent] = examples
         }
         return TrainingData(intents: intents)

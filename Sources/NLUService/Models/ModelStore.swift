@@ -1,6 +1,6 @@
 import Foundation
-import PostgresNIO
 import LanguageUnderstanding
+import PostgresNIO
 import ServiceKit
 
 /// Intent models in PostgreSQL, the source of truth every replica loads from.
@@ -30,7 +30,14 @@ struct ModelStore: Sendable {
 
     /// Stores a trained model as the next version of `name`, numbered under a per-name lock so
     /// that concurrent trainings of one name get distinct versions.
-    func insert(name: String, data: TrainingData, classifier: IntentClassifier, embedder: String, scores: ClassificationScores, trainingSeconds: Double) async throws -> Summary {
+    func insert(
+        name: String,
+        data: TrainingData,
+        classifier: IntentClassifier,
+        embedder: String,
+        scores: ClassificationScores,
+        trainingSeconds: Double
+    ) async throws -> Summary {
         let encoder = JSONEncoder()
         let dataJSON = String(decoding: try encoder.encode(data), as: UTF8.self)
         let classifierJSON = String(decoding: try encoder.encode(classifier), as: UTF8.self)
@@ -50,7 +57,15 @@ struct ModelStore: Sendable {
             var version = 0
             var createdAt = Date()
             for try await (rowVersion, rowCreatedAt) in rows.decode((Int, Date).self) { (version, createdAt) = (rowVersion, rowCreatedAt) }
-            return Summary(name: name, version: version, intents: intents, embedder: embedder, crossValidation: scores, trainingSeconds: trainingSeconds, createdAt: createdAt)
+            return Summary(
+                name: name,
+                version: version,
+                intents: intents,
+                embedder: embedder,
+                crossValidation: scores,
+                trainingSeconds: trainingSeconds,
+                createdAt: createdAt
+            )
         }
     }
 
@@ -74,8 +89,18 @@ struct ModelStore: Sendable {
     }
 
     private static func summary(_ row: PostgresRow) throws -> Summary {
-        let (name, version, intents, embedder, accuracy, macroF1, seconds, createdAt) = try row.decode((String, Int, [String], String, Double, Double, Double, Date).self)
-        return Summary(name: name, version: version, intents: intents, embedder: embedder, crossValidation: ClassificationScores(accuracy: accuracy, macroF1: macroF1), trainingSeconds: seconds, createdAt: createdAt)
+        let (name, version, intents, embedder, accuracy, macroF1, seconds, createdAt) = try row.decode(
+            (String, Int, [String], String, Double, Double, Double, Date).self
+        )
+        return Summary(
+            name: name,
+            version: version,
+            intents: intents,
+            embedder: embedder,
+            crossValidation: ClassificationScores(accuracy: accuracy, macroF1: macroF1),
+            trainingSeconds: seconds,
+            createdAt: createdAt
+        )
     }
 
     /// The newest version of `name` with its training data and weights.
@@ -87,7 +112,9 @@ struct ModelStore: Sendable {
         let (version, dataJSON, classifierJSON, embedder) = try row.decode((Int, String, String, String).self)
         let decoder = JSONDecoder()
         return StoredModel(
-            name: name, version: version, embedder: embedder,
+            name: name,
+            version: version,
+            embedder: embedder,
             data: try decoder.decode(TrainingData.self, from: Data(dataJSON.utf8)),
             classifier: try decoder.decode(IntentClassifier.self, from: Data(classifierJSON.utf8))
         )

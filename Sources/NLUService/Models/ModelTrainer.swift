@@ -38,12 +38,24 @@ struct ModelTrainer: Sendable {
         }
         let seconds = (ContinuousClock.now - started).seconds
         let summary = try await store.insert(
-            name: name, data: data, classifier: result.classifier, embedder: embedder.modelName, scores: result.crossValidation, trainingSeconds: seconds
+            name: name,
+            data: data,
+            classifier: result.classifier,
+            embedder: embedder.modelName,
+            scores: result.crossValidation,
+            trainingSeconds: seconds
         )
         metrics.recordTraining(seconds: seconds)
-        registry.serve(ServedModel(StoredModel(name: name, version: summary.version, embedder: embedder.modelName, data: data, classifier: result.classifier)))
+        registry.serve(
+            ServedModel(StoredModel(name: name, version: summary.version, embedder: embedder.modelName, data: data, classifier: result.classifier))
+        )
         await ModelReloader.announce(name, on: redis, logger: logger)
-        logger.info("model trained", metadata: ["model": "\(name)", "version": "\(summary.version)", "seconds": "\(seconds)", "accuracy": "\(result.crossValidation.accuracy)"])
+        logger.info(
+            "model trained",
+            metadata: [
+                "model": "\(name)", "version": "\(summary.version)", "seconds": "\(seconds)", "accuracy": "\(result.crossValidation.accuracy)",
+            ]
+        )
         return summary
     }
 }

@@ -42,21 +42,27 @@ struct ParseOptions: Sendable {
         var problems: [FieldError] = []
         var reference = now
         if let referenceTime {
-            if let parsed = Self.rfc3339(referenceTime) { reference = parsed } else {
+            if let parsed = Self.rfc3339(referenceTime) {
+                reference = parsed
+            } else {
                 problems.append(FieldError(field: "reference_time", message: "must be an RFC 3339 date-time such as 2026-03-04T10:00:00Z"))
             }
         }
         var zone = TimeZone(identifier: "UTC")!
         if let timezone {
             // TimeZone accepts some abbreviations and offsets; the contract is IANA names.
-            if timezone.contains("/") || timezone == "UTC", let parsed = TimeZone(identifier: timezone) { zone = parsed } else {
+            if timezone.contains("/") || timezone == "UTC", let parsed = TimeZone(identifier: timezone) {
+                zone = parsed
+            } else {
                 problems.append(FieldError(field: "timezone", message: "must be an IANA time zone such as Europe/Berlin"))
             }
         }
         if let model, model.range(of: #"^[A-Za-z0-9_.-]{1,64}$"#, options: .regularExpression) == nil {
             problems.append(FieldError(field: "model", message: "must be 1 to 64 letters, digits, '_', '.' or '-'"))
         }
-        guard problems.isEmpty else { throw ValidationError(fields: problems, detail: problems.map { "\($0.field): \($0.message)" }.joined(separator: "; ")) }
+        guard problems.isEmpty else {
+            throw ValidationError(fields: problems, detail: problems.map { "\($0.field): \($0.message)" }.joined(separator: "; "))
+        }
         self.referenceTime = reference
         self.timeZone = zone
         self.model = model ?? Self.defaultModel

@@ -27,9 +27,13 @@ struct TextParser: Sendable {
             let prediction = model.classifier.classify(vector)
             metrics.recordIntent(model: model.name, intent: prediction.intent.name)
             return ParseResult(
-                text: text, intent: prediction.intent, ranking: prediction.ranking,
+                text: text,
+                intent: prediction.intent,
+                ranking: prediction.ranking,
                 entities: model.recognizer.entities(in: text, context: context),
-                sentiment: sentiment.sentiment(of: text), model: model.name, modelVersion: model.version
+                sentiment: sentiment.sentiment(of: text),
+                model: model.name,
+                modelVersion: model.version
             )
         }
         metrics.recordParse(ContinuousClock.now - started)

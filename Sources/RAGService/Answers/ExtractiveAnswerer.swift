@@ -38,7 +38,14 @@ struct ExtractiveAnswerer: Sendable {
         }
         let citations = chosen.map { candidate in
             let hit = hits[candidate.hit]
-            return Citation(documentID: hit.documentID, itemID: hit.itemID, title: hit.title, page: hit.page, chunkID: hit.chunkID, quote: candidate.sentence)
+            return Citation(
+                documentID: hit.documentID,
+                itemID: hit.itemID,
+                title: hit.title,
+                page: hit.page,
+                chunkID: hit.chunkID,
+                quote: candidate.sentence
+            )
         }
         let text = chosen.enumerated().map { "\($1.sentence) [\($0 + 1)]" }.joined(separator: " ")
         return Answer(answer: text, citations: citations, mode: .extractive, degraded: degraded, found: true)

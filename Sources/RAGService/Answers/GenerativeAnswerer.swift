@@ -60,7 +60,14 @@ struct GenerativeAnswerer: Sendable {
         guard !order.isEmpty else { return nil }
         let citations = order.map { source in
             let hit = sources[source - 1]
-            return Citation(documentID: hit.documentID, itemID: hit.itemID, title: hit.title, page: hit.page, chunkID: hit.chunkID, quote: String(hit.text.prefix(quoteLength)))
+            return Citation(
+                documentID: hit.documentID,
+                itemID: hit.itemID,
+                title: hit.title,
+                page: hit.page,
+                chunkID: hit.chunkID,
+                quote: String(hit.text.prefix(quoteLength))
+            )
         }
         // A dropped marker leaves the space before it.
         var answer = output

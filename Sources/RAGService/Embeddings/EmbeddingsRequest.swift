@@ -44,10 +44,14 @@ struct EmbeddingsRequest: Decodable, Sendable {
     /// The texts to embed, once the request is known to be one this server can answer.
     func validatedTexts(model expectedModel: String, dimension: Int, maxInputs: Int) throws(ValidationError) -> [String] {
         guard model == expectedModel else { throw ValidationError(field: "model", message: "must be \(expectedModel)") }
-        if let dimensions, dimensions != dimension { throw ValidationError(field: "dimensions", message: "must be \(dimension) for \(expectedModel)") }
+        if let dimensions, dimensions != dimension {
+            throw ValidationError(field: "dimensions", message: "must be \(dimension) for \(expectedModel)")
+        }
         let texts = input.texts
         guard !texts.isEmpty else { throw ValidationError(field: "input", message: "must not be an empty list") }
-        guard texts.count <= maxInputs else { throw ValidationError(field: "input", message: "must hold at most \(maxInputs) texts (EMBED_MAX_INPUTS)") }
+        guard texts.count <= maxInputs else {
+            throw ValidationError(field: "input", message: "must hold at most \(maxInputs) texts (EMBED_MAX_INPUTS)")
+        }
         return texts
     }
 }

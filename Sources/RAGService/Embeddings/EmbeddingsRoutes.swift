@@ -8,8 +8,12 @@ enum EmbeddingsRoutes {
     static func add(to routes: ServiceRoutes, embedder: MiniLMEmbedder, maxInputs: Int) {
         routes.post(
             "/v1/embeddings",
-            summary: "OpenAI-compatible embeddings {input: text or [texts], model: \"\(embedder.modelName)\", encoding_format?}: one \(embedder.dimension)-dimensional unit vector per text, texts past \(embedder.model.tokenizer.maxSequenceLength) word pieces truncated.",
-            responses: [.ok: "{object: list, data: [{object: embedding, index, embedding}], model, usage}.", .unprocessableContent: "Empty or too long input list, a non-string item, an unknown model."],
+            summary:
+                "OpenAI-compatible embeddings {input: text or [texts], model: \"\(embedder.modelName)\", encoding_format?}: one \(embedder.dimension)-dimensional unit vector per text, texts past \(embedder.model.tokenizer.maxSequenceLength) word pieces truncated.",
+            responses: [
+                .ok: "{object: list, data: [{object: embedding, index, embedding}], model, usage}.",
+                .unprocessableContent: "Empty or too long input list, a non-string item, an unknown model.",
+            ],
             idempotent: true
         ) { request, context in
             let body = try await request.decodeJSON(as: EmbeddingsRequest.self, context: context)

@@ -48,8 +48,14 @@ struct DocumentIndexer: Sendable {
             throw PermanentJobFailure(error.reason)
         }
         let document = DocumentStore.NewDocument(
-            itemID: itemID, collection: item.collection.flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultCollection, title: item.title ?? "untitled", contentType: format.rawValue,
-            metadataJSON: item.metadataJSON, contentSHA256: hash, pages: text.pageCount, embedder: embedder.modelName
+            itemID: itemID,
+            collection: item.collection.flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultCollection,
+            title: item.title ?? "untitled",
+            contentType: format.rawValue,
+            metadataJSON: item.metadataJSON,
+            contentSHA256: hash,
+            pages: text.pageCount,
+            embedder: embedder.modelName
         )
         let indexed: DocumentStore.Indexed
         if let twin = try await store.twin(of: document) {
@@ -61,7 +67,13 @@ struct DocumentIndexer: Sendable {
             indexed = try await store.replace(document, chunks: chunks, embeddings: embeddings)
         }
         metrics.recordIndexed(chunks: indexed.chunks, duration: ContinuousClock.now - started)
-        logger.info("document indexed", metadata: ["item_id": "\(itemID.lowercased)", "document_id": "\(indexed.documentID)", "chunks": "\(indexed.chunks)", "reused": "\(indexed.reused)"])
+        logger.info(
+            "document indexed",
+            metadata: [
+                "item_id": "\(itemID.lowercased)", "document_id": "\(indexed.documentID)", "chunks": "\(indexed.chunks)",
+                "reused": "\(indexed.reused)",
+            ]
+        )
         return indexed
     }
 }

@@ -24,11 +24,12 @@ struct ChunkSearch: Sendable {
         let candidates = Self.candidates(topK: query.topK)
         let vectorCandidates = query.mode == .keyword ? 0 : candidates
         let keywordCandidates = query.mode == .vector ? 0 : candidates
-        let (vectorWeight, keywordWeight): (Double, Double) = switch query.mode {
-        case .hybrid: (self.vectorWeight, 1 - self.vectorWeight)
-        case .vector: (1, 0)
-        case .keyword: (0, 1)
-        }
+        let (vectorWeight, keywordWeight): (Double, Double) =
+            switch query.mode {
+            case .hybrid: (self.vectorWeight, 1 - self.vectorWeight)
+            case .vector: (1, 0)
+            case .keyword: (0, 1)
+            }
         let embedding = vector.map(VectorText.literal)
         let filter = try query.filter.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) } ?? "{}"
         let collection = query.collection
@@ -72,24 +73,41 @@ struct ChunkSearch: Sendable {
         let rows = try await database.transaction { connection in
             // Both settings last until the transaction ends; iterative scans keep a filtered
             // vector search from coming back short (pgvector 0.8 and later).
-            try await connection.query("SELECT set_config('hnsw.ef_search', \(efSearch), true), set_config('hnsw.iterative_scan', 'relaxed_order', true)", logger: database.logger)
+            try await connection.query(
+                "SELECT set_config('hnsw.ef_search', \(efSearch), true), set_config('hnsw.iterative_scan', 'relaxed_order', true)",
+                logger: database.logger
+            )
             var rows: [PostgresRow] = []
             for try await row in try await connection.query(sql, logger: database.logger) { rows.append(row) }
             return rows
         }
         return try rows.map { row in
-            let (fused, vectorRank, keywordRank, keywordScore, similarity, chunkID, documentID, itemID, title, metadata, text, page, start, end, heading) =
+            let (
+                fused, vectorRank, keywordRank, keywordScore, similarity, chunkID, documentID, itemID, title, metadata, text, page, start, end,
+                heading
+            ) =
                 try row.decode((Double, Int?, Int?, Double?, Double?, Int64, UUID, UUID, String, String, String, Int?, Int, Int, String?).self)
-            let score: Double = switch query.mode {
-            case .hybrid: fused
-            case .vector: similarity ?? 0
-            case .keyword: keywordScore ?? 0
-            }
+            let score: Double =
+                switch query.mode {
+                case .hybrid: fused
+                case .vector: similarity ?? 0
+                case .keyword: keywordScore ?? 0
+                }
             return SearchHit(
-                chunkID: chunkID, score: score, similarity: similarity, vectorRank: vectorRank, keywordRank: keywordRank,
-                documentID: documentID.lowercased, itemID: itemID.lowercased, title: title,
+                chunkID: chunkID,
+                score: score,
+                similarity: similarity,
+                vectorRank: vectorRank,
+                keywordRank: keywordRank,
+                documentID: documentID.lowercased,
+                itemID: itemID.lowercased,
+                title: title,
                 metadata: (try? JSONDecoder().decode(AnyJSON.self, from: Data(metadata.utf8))) ?? .object([:]),
-                text: text, page: page, start: start, end: end, heading: heading
+                text: text,
+                page: page,
+                start: start,
+                end: end,
+                heading: heading
             )
         }
     }

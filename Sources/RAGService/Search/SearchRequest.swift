@@ -34,7 +34,9 @@ struct SearchRequest: Decodable, Sendable {
         var problems: [FieldError] = []
         let text = query.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty { problems.append(FieldError(field: "query", message: "must not be empty")) }
-        if text.unicodeScalars.count > Self.maxQueryCharacters { problems.append(FieldError(field: "query", message: "must be at most \(Self.maxQueryCharacters) characters")) }
+        if text.unicodeScalars.count > Self.maxQueryCharacters {
+            problems.append(FieldError(field: "query", message: "must be at most \(Self.maxQueryCharacters) characters"))
+        }
         let topK = topK ?? Self.defaultTopK
         if !(1...Self.maxTopK).contains(topK) { problems.append(FieldError(field: "top_k", message: "must be between 1 and \(Self.maxTopK)")) }
         if let filter, !filter.isObject { problems.append(FieldError(field: "filter", message: "must be an object")) }

@@ -99,7 +99,10 @@ struct DocumentStore: Sendable {
     }
 
     private func upsert(_ document: NewDocument, chunkCount: Int, on connection: PostgresConnection) async throws -> UUID {
-        try await connection.query("INSERT INTO rag.collections (name) VALUES (\(document.collection)) ON CONFLICT DO NOTHING", logger: database.logger)
+        try await connection.query(
+            "INSERT INTO rag.collections (name) VALUES (\(document.collection)) ON CONFLICT DO NOTHING",
+            logger: database.logger
+        )
         let rows = try await connection.query(
             """
             INSERT INTO rag.documents (id, item_id, collection, title, content_type, metadata, content_sha256, pages, chunk_count, embedder)
@@ -117,11 +120,20 @@ struct DocumentStore: Sendable {
         throw PostgresStoreError("INSERT … RETURNING id returned no row")
     }
 
-    private func insert(_ chunks: ArraySlice<Chunk>, embeddings: ArraySlice<[Float]>, documentID: UUID, on connection: PostgresConnection) async throws {
-        let ordinals = chunks.map(\.ordinal), texts = chunks.map(\.text)
+    private func insert(
+        _ chunks: ArraySlice<Chunk>,
+        embeddings: ArraySlice<[Float]>,
+        documentID: UUID,
+        on connection: PostgresConnection
+    ) async throws {
+        let ordinals = chunks.map(\.ordinal)
+        let texts = chunks.map(\.text)
         // Arrays cannot hold NULL through these bindings: 0 is "no page" and "" is "no heading".
-        let pages = chunks.map { $0.page ?? 0 }, headings = chunks.map { $0.heading ?? "" }
-        let starts = chunks.map(\.start), ends = chunks.map(\.end), tokens = chunks.map(\.tokenCount)
+        let pages = chunks.map { $0.page ?? 0 }
+        let headings = chunks.map { $0.heading ?? "" }
+        let starts = chunks.map(\.start)
+        let ends = chunks.map(\.end)
+        let tokens = chunks.map(\.tokenCount)
         let vectors = embeddings.map(VectorText.literal)
         try await connection.query(
             """

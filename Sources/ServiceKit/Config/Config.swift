@@ -82,7 +82,10 @@ public struct Config: Sendable {
         guard let (raw, source) = try lookup(name) else { return .milliseconds(Int64(defaultValue * 1000)) }
         let trimmed = raw.trimmingCharacters(in: .whitespaces)
         guard let value = Double(trimmed), value.isFinite, value > 0, value <= Self.maxSeconds else {
-            throw ConfigError(name: name, reason: "expected a positive number of seconds up to \(Int(Self.maxSeconds)), got \(Self.quoted(trimmed)) from the \(source)")
+            throw ConfigError(
+                name: name,
+                reason: "expected a positive number of seconds up to \(Int(Self.maxSeconds)), got \(Self.quoted(trimmed)) from the \(source)"
+            )
         }
         return .milliseconds(Int64(value * 1000))
     }

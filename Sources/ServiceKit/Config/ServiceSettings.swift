@@ -97,7 +97,8 @@ public struct ServiceSettings: Sendable {
             "idempotency_ttl_seconds": "\(idempotencyTTL.seconds)",
             "rate_limit_enabled": "\(rateLimitEnabled)",
             "rate_limit_default": "\(rateLimitDefault.map(\.description).joined(separator: ";"))",
-            "rate_limit_endpoints": "\(rateLimitEndpoints.map { "\($0.key)=\($0.value.map(\.description).joined(separator: ";"))" }.sorted().joined(separator: ";"))",
+            "rate_limit_endpoints":
+                "\(rateLimitEndpoints.map { "\($0.key)=\($0.value.map(\.description).joined(separator: ";"))" }.sorted().joined(separator: ";"))",
             "trusted_proxies": "\(trustedProxies.joined(separator: ","))",
             "metrics_sample_interval_seconds": "\(metricsSampleInterval.seconds)",
             "docs_assets_dir": "\(docsAssetsDirectory)",

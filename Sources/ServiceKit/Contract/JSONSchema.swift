@@ -93,7 +93,8 @@ public struct JSONSchema: Sendable, Equatable, Encodable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case type, format, description, minLength, maxLength, pattern, minimum, maximum, minItems, maxItems, properties, required, items, additionalProperties
+        case type, format, description, minLength, maxLength, pattern, minimum, maximum, minItems, maxItems, properties, required, items,
+            additionalProperties
         case enumValues = "enum"
         case reference = "$ref"
     }

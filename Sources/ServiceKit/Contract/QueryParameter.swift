@@ -53,7 +53,8 @@ extension QueryParameter where Value == String {
         var schema = JSONSchema.string
         schema.minLength = length.lowerBound
         schema.maxLength = length.upperBound
-        return QueryParameter(name, schema: schema, message: "must be \(length.lowerBound) to \(length.upperBound) characters, without U+0000") { text in
+        return QueryParameter(name, schema: schema, message: "must be \(length.lowerBound) to \(length.upperBound) characters, without U+0000") {
+            text in
             length.contains(text.unicodeScalars.count) && !text.utf8.contains(0) ? text : nil
         }
     }
@@ -71,7 +72,12 @@ extension QueryParameter where Value == String {
 extension QueryParameter where Value == Date {
     /// An RFC 3339 date-time.
     public static func dateTime(_ name: String) -> QueryParameter {
-        QueryParameter(name, schema: JSONSchema(.string, format: "date-time"), message: "must be an RFC 3339 date-time such as 2026-01-02T03:04:05Z", parse: RFC3339.date(from:))
+        QueryParameter(
+            name,
+            schema: JSONSchema(.string, format: "date-time"),
+            message: "must be an RFC 3339 date-time such as 2026-01-02T03:04:05Z",
+            parse: RFC3339.date(from:)
+        )
     }
 }
 

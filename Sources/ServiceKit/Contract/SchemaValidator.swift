@@ -30,8 +30,11 @@ struct SchemaValidator {
         switch value {
         case .string(let text):
             let length = text.unicodeScalars.count
-            if let minimum = schema.minLength, length < minimum { fail(Self.lengthMessage(schema)) }
-            else if let maximum = schema.maxLength, length > maximum { fail(Self.lengthMessage(schema)) }
+            if let minimum = schema.minLength, length < minimum {
+                fail(Self.lengthMessage(schema))
+            } else if let maximum = schema.maxLength, length > maximum {
+                fail(Self.lengthMessage(schema))
+            }
             if let values = schema.enumValues, !values.contains(text) { fail("must be one of \(values.joined(separator: ", "))") }
             if let pattern = schema.pattern, !Self.matches(text, pattern) { fail("must match \(pattern)") }
             switch schema.format {

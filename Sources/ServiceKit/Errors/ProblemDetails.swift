@@ -13,7 +13,14 @@ public struct ProblemDetails: APIModel, Equatable {
     /// Present on validation problems: each offending field and what is wrong with it.
     public var errors: [FieldError]?
 
-    public init(type: String = "about:blank", title: String? = nil, status: HTTPResponse.Status, detail: String? = nil, instance: String? = nil, errors: [FieldError]? = nil) {
+    public init(
+        type: String = "about:blank",
+        title: String? = nil,
+        status: HTTPResponse.Status,
+        detail: String? = nil,
+        instance: String? = nil,
+        errors: [FieldError]? = nil
+    ) {
         self.type = type
         self.title = title ?? status.reasonPhrase
         self.status = status.code

@@ -15,7 +15,9 @@ public enum RequestDeadline {
     /// means the caller has given up already); nil for anything else.
     public static func parse(_ value: String) -> Duration? {
         let digits = value.utf8.first == UInt8(ascii: "-") ? value.utf8.dropFirst() : value.utf8[...]
-        guard (1...12).contains(digits.count), digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }), let milliseconds = Int64(value) else {
+        guard (1...12).contains(digits.count), digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+            let milliseconds = Int64(value)
+        else {
             return nil
         }
         return .milliseconds(milliseconds)

@@ -12,7 +12,9 @@ public final class StreamSlots: Sendable {
 
     public init(capacity: Int, metrics: ServiceMetrics, name: String, help: String) {
         self.capacity = capacity
-        gauge = metrics.registry.makeGauge(descriptor: MetricName(namespace: metrics.service, metricName: name, unitName: "", helpText: help).descriptor)
+        gauge = metrics.registry.makeGauge(
+            descriptor: MetricName(namespace: metrics.service, metricName: name, unitName: "", helpText: help).descriptor
+        )
         gauge.set(to: 0)
     }
 

@@ -59,7 +59,10 @@ public actor HealthMonitor {
         for (dependency, result) in results {
             metrics.setDependency(dependency, up: result.status == .up)
             if let before = previous?[dependency], before.status != result.status {
-                logger.notice("dependency \(result.status == .up ? "recovered" : "down")", metadata: ["component": "\(dependency.rawValue)", "reason": "\(result.error ?? "")"])
+                logger.notice(
+                    "dependency \(result.status == .up ? "recovered" : "down")",
+                    metadata: ["component": "\(dependency.rawValue)", "reason": "\(result.error ?? "")"]
+                )
             }
         }
     }

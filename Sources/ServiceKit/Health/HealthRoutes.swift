@@ -45,7 +45,11 @@ enum HealthRoutes {
                 .map(\.rawValue)
                 .sorted()
             guard down.isEmpty else {
-                return ProblemDetails(status: .serviceUnavailable, detail: "Required dependencies down: \(down.joined(separator: ", ")).", instance: context.requestID).response()
+                return ProblemDetails(
+                    status: .serviceUnavailable,
+                    detail: "Required dependencies down: \(down.joined(separator: ", ")).",
+                    instance: context.requestID
+                ).response()
             }
             return try Readiness(status: "ready").response(from: request, context: context)
         }

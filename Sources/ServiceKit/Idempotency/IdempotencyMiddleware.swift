@@ -37,7 +37,11 @@ public struct IdempotencyMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         guard Self.isAcceptable(key) else {
-            return ProblemDetails(status: .badRequest, detail: "Idempotency-Key must be 1 to 255 printable ASCII characters.", instance: context.requestID).response()
+            return ProblemDetails(
+                status: .badRequest,
+                detail: "Idempotency-Key must be 1 to 255 printable ASCII characters.",
+                instance: context.requestID
+            ).response()
         }
 
         var request = request
@@ -47,11 +51,21 @@ public struct IdempotencyMiddleware: RouterMiddleware {
         switch try await store.claim(key, fingerprint: fingerprint, ttl: claimTTL) {
         case .existing(let record) where record.fingerprint != fingerprint:
             metrics.recordIdempotency(.mismatch)
-            return ProblemDetails(type: ProblemType.validation, status: .unprocessableContent, detail: "This Idempotency-Key was used with a different request.", instance: context.requestID, errors: [FieldError(field: "Idempotency-Key", message: "was used with a different request body or route")]).response()
+            return ProblemDetails(
+                type: ProblemType.validation,
+                status: .unprocessableContent,
+                detail: "This Idempotency-Key was used with a different request.",
+                instance: context.requestID,
+                errors: [FieldError(field: "Idempotency-Key", message: "was used with a different request body or route")]
+            ).response()
         case .existing(let record):
             guard let replay = record.replay() else {
                 metrics.recordIdempotency(.conflict)
-                return ProblemDetails(status: .conflict, detail: "A request with this Idempotency-Key is still in progress.", instance: context.requestID).response(headers: [.retryAfter: "1"])
+                return ProblemDetails(
+                    status: .conflict,
+                    detail: "A request with this Idempotency-Key is still in progress.",
+                    instance: context.requestID
+                ).response(headers: [.retryAfter: "1"])
             }
             metrics.recordIdempotency(.replayed)
             return replay
@@ -70,12 +84,20 @@ public struct IdempotencyMiddleware: RouterMiddleware {
                     try await store.release(key)
                     return response
                 }
-                try await store.complete(key, with: .completed(fingerprint: fingerprint, status: .seeOther, headers: [.location: location], body: ByteBuffer()), ttl: ttl)
+                try await store.complete(
+                    key,
+                    with: .completed(fingerprint: fingerprint, status: .seeOther, headers: [.location: location], body: ByteBuffer()),
+                    ttl: ttl
+                )
                 return response
             }
             let bytes = try await response.body.collect()
             response.body = .init(byteBuffer: bytes)
-            try await store.complete(key, with: .completed(fingerprint: fingerprint, status: response.status, headers: response.headers, body: bytes), ttl: ttl)
+            try await store.complete(
+                key,
+                with: .completed(fingerprint: fingerprint, status: response.status, headers: response.headers, body: bytes),
+                ttl: ttl
+            )
             return response
         } catch {
             // Cut short (timeout, cancellation): free the key so the client can retry.

@@ -23,7 +23,11 @@ public struct JobQueue: Sendable {
     /// Appends a job to `stream`; returns its entry id.
     @discardableResult
     public func enqueue(_ stream: String, jobID: String, payload: [UInt8], attempt: Int = 1) async throws -> String {
-        try await redis.streamAdd(stream, fields: [("job_id", Array(jobID.utf8)), ("attempt", Array(String(attempt).utf8)), ("payload", payload)], approximateMaxLength: maxLength)
+        try await redis.streamAdd(
+            stream,
+            fields: [("job_id", Array(jobID.utf8)), ("attempt", Array(String(attempt).utf8)), ("payload", payload)],
+            approximateMaxLength: maxLength
+        )
     }
 
     /// Records a status change; returns the event id in the job's own stream.
@@ -32,7 +36,11 @@ public struct JobQueue: Sendable {
         var fields = ["job_id", jobID, "status", status.rawValue, "attempt", String(attempt), "at", String(Int(Date().timeIntervalSince1970 * 1000))]
         if let error { fields += ["error", String(error.prefix(2000))] }
         if let result { fields += ["result", result] }
-        let reply = try await redis.run(Self.publishScript, keys: [Self.statusStream, Self.statusStream + ":" + jobID], arguments: [String(maxLength), String(Self.statusRetention.milliseconds)] + fields)
+        let reply = try await redis.run(
+            Self.publishScript,
+            keys: [Self.statusStream, Self.statusStream + ":" + jobID],
+            arguments: [String(maxLength), String(Self.statusRetention.milliseconds)] + fields
+        )
         guard let id = reply.string else { throw RedisError.server("status publish returned \(reply)") }
         return id
     }
@@ -46,7 +54,14 @@ public struct JobQueue: Sendable {
     public static func event(_ entry: RedisClient.StreamEntry) -> JobStatusEvent? {
         func text(_ name: String) -> String? { entry[name].map { String(decoding: $0, as: UTF8.self) } }
         guard let jobID = text("job_id"), let status = text("status").flatMap(JobStatus.init(rawValue:)) else { return nil }
-        return JobStatusEvent(eventID: entry.id, jobID: jobID, status: status, attempt: text("attempt").flatMap(Int.init) ?? 0, error: text("error"), result: text("result"))
+        return JobStatusEvent(
+            eventID: entry.id,
+            jobID: jobID,
+            status: status,
+            attempt: text("attempt").flatMap(Int.init) ?? 0,
+            error: text("error"),
+            result: text("result")
+        )
     }
 
     /// KEYS: the shared status stream, the job's own. ARGV: max length, retention ms, then field/value pairs.

@@ -40,7 +40,16 @@ public final class JobWorker: Service, Sendable {
             )
         }
 
-        public init(stream: String, group: String, consumer: String = JobWorker.defaultConsumerName(), concurrency: Int = 2, maxAttempts: Int = 5, visibilityTimeout: Duration = .seconds(60), retryBackoff: Backoff = Backoff(base: .seconds(1), cap: .seconds(60)), blockFor: Duration = .seconds(1)) {
+        public init(
+            stream: String,
+            group: String,
+            consumer: String = JobWorker.defaultConsumerName(),
+            concurrency: Int = 2,
+            maxAttempts: Int = 5,
+            visibilityTimeout: Duration = .seconds(60),
+            retryBackoff: Backoff = Backoff(base: .seconds(1), cap: .seconds(60)),
+            blockFor: Duration = .seconds(1)
+        ) {
             self.stream = stream
             self.group = group
             self.consumer = consumer
@@ -62,7 +71,13 @@ public final class JobWorker: Service, Sendable {
     public init(configuration: Configuration, redis: RedisClient, logger: Logger, handler: @escaping Handler) {
         self.configuration = configuration
         self.redis = redis
-        self.reader = StreamGroupReader(redis: redis, stream: configuration.stream, group: configuration.group, consumer: configuration.consumer, reclaimAfter: configuration.visibilityTimeout)
+        self.reader = StreamGroupReader(
+            redis: redis,
+            stream: configuration.stream,
+            group: configuration.group,
+            consumer: configuration.consumer,
+            reclaimAfter: configuration.visibilityTimeout
+        )
         self.queue = JobQueue(redis: redis)
         self.handler = handler
         self.logger = logger
@@ -95,7 +110,9 @@ public final class JobWorker: Service, Sendable {
                 failures = 0
                 for entry in entries { await process(entry, deliveries: 1) }
             } catch {
-                if failures == 0 { logger.warning("job worker cannot read its stream", metadata: ["stream": "\(configuration.stream)", "error": "\(error)"]) }
+                if failures == 0 {
+                    logger.warning("job worker cannot read its stream", metadata: ["stream": "\(configuration.stream)", "error": "\(error)"])
+                }
                 try? await Task.sleep(for: Backoff().delay(attempt: failures))
                 failures += 1
             }
@@ -108,7 +125,11 @@ public final class JobWorker: Service, Sendable {
         var lastReclaim = ContinuousClock.now
         while !stopping {
             do {
-                _ = try await redis.run(Self.moveDueScript, keys: [delayedSet, configuration.stream], arguments: [String(Int(Date().timeIntervalSince1970 * 1000)), "100"])
+                _ = try await redis.run(
+                    Self.moveDueScript,
+                    keys: [delayedSet, configuration.stream],
+                    arguments: [String(Int(Date().timeIntervalSince1970 * 1000)), "100"]
+                )
                 if ContinuousClock.now - lastReclaim >= reclaimEvery {
                     lastReclaim = ContinuousClock.now
                     for (entry, deliveries) in try await reader.reclaim() {
@@ -127,7 +148,10 @@ public final class JobWorker: Service, Sendable {
     private func process(_ entry: RedisClient.StreamEntry, deliveries: Int) async {
         func text(_ field: String) -> String? { entry[field].map { String(decoding: $0, as: UTF8.self) } }
         guard let jobID = text("job_id") else {
-            logger.error("malformed job entry; moving it to the dead-letter stream", metadata: ["stream": "\(configuration.stream)", "entry": "\(entry.id)"])
+            logger.error(
+                "malformed job entry; moving it to the dead-letter stream",
+                metadata: ["stream": "\(configuration.stream)", "entry": "\(entry.id)"]
+            )
             _ = try? await redis.streamAdd(deadStream, fields: entry.fields + [("error", Array("malformed entry".utf8))])
             _ = try? await reader.acknowledge([entry.id])
             return
@@ -169,15 +193,29 @@ public final class JobWorker: Service, Sendable {
     private func scheduleRetry(_ job: Job, error: String) async throws {
         let delay = configuration.retryBackoff.delay(attempt: job.attempt - 1)
         let due = Int((Date().timeIntervalSince1970 + delay.seconds) * 1000)
-        let member = try String(decoding: JSONEncoder().encode(DelayedJob(jobID: job.id, attempt: job.attempt + 1, payload: String(decoding: job.payload, as: UTF8.self), entry: job.entryID)), as: UTF8.self)
+        let member = try String(
+            decoding: JSONEncoder().encode(
+                DelayedJob(jobID: job.id, attempt: job.attempt + 1, payload: String(decoding: job.payload, as: UTF8.self), entry: job.entryID)
+            ),
+            as: UTF8.self
+        )
         _ = try await redis.command(["ZADD", delayedSet, String(due), member])
         try await queue.publish(jobID: job.id, status: .failed, attempt: job.attempt, error: error)
         try await reader.acknowledge([job.entryID])
-        logger.info("job attempt failed; retrying", metadata: ["job_id": "\(job.id)", "attempt": "\(job.attempt)", "retry_in_seconds": "\(delay.seconds)"])
+        logger.info(
+            "job attempt failed; retrying",
+            metadata: ["job_id": "\(job.id)", "attempt": "\(job.attempt)", "retry_in_seconds": "\(delay.seconds)"]
+        )
     }
 
     private func bury(_ job: Job, error: String) async throws {
-        try await redis.streamAdd(deadStream, fields: [("job_id", Array(job.id.utf8)), ("attempts", Array(String(job.attempt).utf8)), ("payload", job.payload), ("error", Array(error.prefix(2000).utf8))])
+        try await redis.streamAdd(
+            deadStream,
+            fields: [
+                ("job_id", Array(job.id.utf8)), ("attempts", Array(String(job.attempt).utf8)), ("payload", job.payload),
+                ("error", Array(error.prefix(2000).utf8)),
+            ]
+        )
         try await queue.publish(jobID: job.id, status: .dead, attempt: job.attempt, error: error)
         try await reader.acknowledge([job.entryID])
         logger.warning("job moved to the dead-letter stream", metadata: ["job_id": "\(job.id)", "attempts": "\(job.attempt)", "error": "\(error)"])

@@ -50,7 +50,9 @@ public final class StreamGroupReader: Sendable {
             start = next
         } while start != "0-0"
         guard !claimed.isEmpty else { return [] }
-        let deliveries = Dictionary(try await redis.streamPending(stream, group: group, count: 1000).map { ($0.id, $0.deliveries) }) { first, _ in first }
+        let deliveries = Dictionary(try await redis.streamPending(stream, group: group, count: 1000).map { ($0.id, $0.deliveries) }) { first, _ in
+            first
+        }
         return claimed.map { ($0, deliveries[$0.id] ?? 2) }
     }
 

@@ -19,21 +19,38 @@ public struct ServiceApplication {
         let metrics = ServiceMetrics(service: definition.name)
         let database = try settings.databaseURL.map { url throws(ConfigError) in
             Database(
-                client: PostgresClient(configuration: try PostgresURL(parsing: url).clientConfiguration(poolSize: settings.databasePoolSize), backgroundLogger: logger),
+                client: PostgresClient(
+                    configuration: try PostgresURL(parsing: url).clientConfiguration(poolSize: settings.databasePoolSize),
+                    backgroundLogger: logger
+                ),
                 migrator: Migrator(schema: definition.name, migrations: definition.migrations),
                 queryTimeout: settings.databaseQueryTimeout,
                 logger: logger
             )
         }
         let redis = try settings.redisURL.map { url throws(ConfigError) in
-            RedisClient(url: try RedisURL(parsing: url), connectTimeout: settings.redisConnectTimeout, commandTimeout: settings.redisCommandTimeout, logger: logger)
+            RedisClient(
+                url: try RedisURL(parsing: url),
+                connectTimeout: settings.redisConnectTimeout,
+                commandTimeout: settings.redisCommandTimeout,
+                logger: logger
+            )
         }
         let probes: [any DependencyProbe] = [
             database.map { PostgresProbe(database: $0) } ?? UnconfiguredProbe(dependency: .postgres),
             redis.map { RedisProbe(client: $0) } ?? UnconfiguredProbe(dependency: .redis),
         ]
         let health = HealthMonitor(probes: probes, timeout: settings.healthProbeTimeout, metrics: metrics, logger: logger)
-        environment = ServiceEnvironment(definition: definition, settings: settings, config: config, metrics: metrics, logger: logger, database: database, redis: redis, health: health)
+        environment = ServiceEnvironment(
+            definition: definition,
+            settings: settings,
+            config: config,
+            metrics: metrics,
+            logger: logger,
+            database: database,
+            redis: redis,
+            health: health
+        )
 
         let routes = ServiceRoutes(environment: environment)
         HealthRoutes.add(to: routes)
@@ -50,7 +67,15 @@ public struct ServiceApplication {
         var server = HTTPServerBuilder.http1()
         if !routes.webSockets.isEmpty {
             let webSocketRouter = Router(context: ServiceRequestContext.self)
-            Self.addMiddleware(to: webSocketRouter, definition: definition, settings: settings, routes: routes, metrics: metrics, redis: redis, logger: logger)
+            Self.addMiddleware(
+                to: webSocketRouter,
+                definition: definition,
+                settings: settings,
+                routes: routes,
+                metrics: metrics,
+                redis: redis,
+                logger: logger
+            )
             routes.registerWebSockets(on: webSocketRouter)
             server = .http1WebSocketUpgrade(webSocketRouter: webSocketRouter)
         }
@@ -69,8 +94,13 @@ public struct ServiceApplication {
     /// ServiceKit's middleware in its order (DESIGN.md); Hummingbird wraps each route with the
     /// middleware added before it, so all of it comes first.
     private static func addMiddleware(
-        to router: Router<ServiceRequestContext>, definition: ServiceDefinition, settings: ServiceSettings, routes: ServiceRoutes,
-        metrics: ServiceMetrics, redis: RedisClient?, logger: Logger
+        to router: Router<ServiceRequestContext>,
+        definition: ServiceDefinition,
+        settings: ServiceSettings,
+        routes: ServiceRoutes,
+        metrics: ServiceMetrics,
+        redis: RedisClient?,
+        logger: Logger
     ) {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: AccessLogMiddleware())

@@ -20,7 +20,9 @@ public struct ServiceEnvironment: Sendable {
     /// is being migrated) when there is none yet.
     public func requireDatabase() throws -> Database {
         guard let database else { throw HTTPError(.serviceUnavailable, message: "The database is not configured.") }
-        guard database.isMigrated else { throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "1"], message: "The database schema is not ready yet.") }
+        guard database.isMigrated else {
+            throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "1"], message: "The database schema is not ready yet.")
+        }
         return database
     }
 }

@@ -37,7 +37,8 @@ public struct JSONLogHandler: LogHandler {
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let explicit = event.metadata { merged.merge(explicit) { _, new in new } }
 
-        let requestID = merged.removeValue(forKey: "request_id").map { "\($0)" }
+        let requestID =
+            merged.removeValue(forKey: "request_id").map { "\($0)" }
             ?? merged.removeValue(forKey: Self.hummingbirdRequestIDKey).map { "\($0)" }
             ?? RequestID.current
         merged.removeValue(forKey: Self.hummingbirdRequestIDKey)

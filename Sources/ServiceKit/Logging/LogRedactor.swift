@@ -87,7 +87,9 @@ public enum LogRedactor {
         var index = 0
         while index + 3 <= bytes.count {
             defer { index += 1 }
-            guard bytes[index] == UInt8(ascii: ":"), bytes[index + 1] == UInt8(ascii: "/"), index + 2 < bytes.count, bytes[index + 2] == UInt8(ascii: "/") else { continue }
+            guard bytes[index] == UInt8(ascii: ":"), bytes[index + 1] == UInt8(ascii: "/"), index + 2 < bytes.count,
+                bytes[index + 2] == UInt8(ascii: "/")
+            else { continue }
             var end = index + 3
             var colon: Int?
             while end < bytes.count, !" /?#\"\n".utf8.contains(bytes[end]), bytes[end] != UInt8(ascii: "@") {

@@ -29,7 +29,9 @@ enum ObservabilityRoutes {
         let operations = routes.declarations.map(\.operation) + [OpenAPIOperation(key: RouteKey(.get, path), summary: summary, responses: responses)]
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let document = try encoder.encode(OpenAPIDocument(service: environment.definition.name, version: environment.definition.version, operations: operations))
+        let document = try encoder.encode(
+            OpenAPIDocument(service: environment.definition.name, version: environment.definition.version, operations: operations)
+        )
         routes.get(path, summary: summary, responses: responses) { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
         }

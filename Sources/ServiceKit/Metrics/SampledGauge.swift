@@ -61,7 +61,12 @@ public struct SampledGauge: Service {
                 failing = false
             } catch {
                 // The last values stay: a stale count is more useful than a gap, and /health already says what is down.
-                if !failing { logger.warning("gauge cannot be sampled", metadata: ["metric": "\(name.namespace)_\(name.metricName)", "error": "\(String(reflecting: error))"]) }
+                if !failing {
+                    logger.warning(
+                        "gauge cannot be sampled",
+                        metadata: ["metric": "\(name.namespace)_\(name.metricName)", "error": "\(String(reflecting: error))"]
+                    )
+                }
                 failing = true
             }
             try? await Task.sleep(for: interval)

@@ -33,12 +33,42 @@ public final class ServiceMetrics: Sendable {
     public init(service: String, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.service = service
         self.registry = registry
-        requests = MetricName(namespace: service, metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered, by method, route template and status.")
-        duration = MetricName(namespace: service, metricName: "http_request_duration", unitName: "seconds", helpText: "Time to produce a response, by method and route template.")
-        errors = MetricName(namespace: service, metricName: "http_errors", unitName: "total", helpText: "Error responses by kind: validation, unhandled or timeout.")
-        dependencyUp = MetricName(namespace: service, metricName: "dependency_up", unitName: "", helpText: "1 when the last probe of the dependency succeeded, else 0.")
-        idempotency = MetricName(namespace: service, metricName: "idempotency_requests", unitName: "total", helpText: "Requests carrying an Idempotency-Key, by outcome: new, replayed, conflict or mismatch.")
-        rateLimited = MetricName(namespace: service, metricName: "rate_limited_requests", unitName: "total", helpText: "Requests refused with 429 by the rate limiter.")
+        requests = MetricName(
+            namespace: service,
+            metricName: "http_requests",
+            unitName: "total",
+            helpText: "HTTP requests answered, by method, route template and status."
+        )
+        duration = MetricName(
+            namespace: service,
+            metricName: "http_request_duration",
+            unitName: "seconds",
+            helpText: "Time to produce a response, by method and route template."
+        )
+        errors = MetricName(
+            namespace: service,
+            metricName: "http_errors",
+            unitName: "total",
+            helpText: "Error responses by kind: validation, unhandled or timeout."
+        )
+        dependencyUp = MetricName(
+            namespace: service,
+            metricName: "dependency_up",
+            unitName: "",
+            helpText: "1 when the last probe of the dependency succeeded, else 0."
+        )
+        idempotency = MetricName(
+            namespace: service,
+            metricName: "idempotency_requests",
+            unitName: "total",
+            helpText: "Requests carrying an Idempotency-Key, by outcome: new, replayed, conflict or mismatch."
+        )
+        rateLimited = MetricName(
+            namespace: service,
+            metricName: "rate_limited_requests",
+            unitName: "total",
+            helpText: "Requests refused with 429 by the rate limiter."
+        )
         _ = registry.makeCounter(descriptor: rateLimited.descriptor)
         // Present from the start at zero, so alerts and rate() see the series before the first error.
         for kind in ErrorKind.allCases {
@@ -66,8 +96,15 @@ public final class ServiceMetrics: Sendable {
         let metrics = routeMetrics.withLockedValue { cache in
             if let cached = cache[key] { return cached }
             let created = RouteMetrics(
-                requests: registry.makeCounter(descriptor: requests.descriptor, labels: [("method", method.rawValue), ("path", path), ("status", String(status.code))]),
-                duration: registry.makeDurationHistogram(descriptor: duration.descriptor, labels: [("method", method.rawValue), ("path", path)], buckets: Self.durationBuckets)
+                requests: registry.makeCounter(
+                    descriptor: requests.descriptor,
+                    labels: [("method", method.rawValue), ("path", path), ("status", String(status.code))]
+                ),
+                duration: registry.makeDurationHistogram(
+                    descriptor: duration.descriptor,
+                    labels: [("method", method.rawValue), ("path", path)],
+                    buckets: Self.durationBuckets
+                )
             )
             cache[key] = created
             return created

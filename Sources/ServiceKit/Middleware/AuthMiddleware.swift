@@ -27,8 +27,13 @@ public struct AuthMiddleware: RouterMiddleware {
             context.principal = principal
             return try await next(request, context)
         }
-        return ProblemDetails(type: ProblemType.unauthorized, status: .unauthorized, detail: "A valid API key is required.", instance: context.requestID)
-            .response(headers: [.wwwAuthenticate: "Bearer"])
+        return ProblemDetails(
+            type: ProblemType.unauthorized,
+            status: .unauthorized,
+            detail: "A valid API key is required.",
+            instance: context.requestID
+        )
+        .response(headers: [.wwwAuthenticate: "Bearer"])
     }
 
     /// Every key presented (`Authorization: Bearer` and `X-API-Key`) must be the right one: a

@@ -42,7 +42,12 @@ public struct BodyTooLargeError: Error, Sendable {
     public let limit: Int
 
     func problem(instance: String) -> ProblemDetails {
-        ProblemDetails(type: ProblemType.bodyTooLarge, status: .contentTooLarge, detail: "The request body exceeds the limit of \(limit) bytes.", instance: instance)
+        ProblemDetails(
+            type: ProblemType.bodyTooLarge,
+            status: .contentTooLarge,
+            detail: "The request body exceeds the limit of \(limit) bytes.",
+            instance: instance
+        )
     }
 }
 

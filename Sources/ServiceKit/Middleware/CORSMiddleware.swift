@@ -27,7 +27,12 @@ public struct CORSMiddleware: RouterMiddleware {
         let isPreflight = request.method == .options && request.headers[.accessControlRequestMethod] != nil
         if isPreflight {
             guard allowed else {
-                var response = ProblemDetails(type: ProblemType.corsDenied, status: .forbidden, detail: "Origin is not allowed.", instance: context.requestID).response()
+                var response = ProblemDetails(
+                    type: ProblemType.corsDenied,
+                    status: .forbidden,
+                    detail: "Origin is not allowed.",
+                    instance: context.requestID
+                ).response()
                 response.headers[.vary] = "Origin"
                 return response
             }

@@ -13,7 +13,12 @@ public struct MetricsMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         let response = try await next(request, context)
-        metrics.recordRequest(method: RouteLabel.method(of: request), path: RouteLabel.path(of: context), status: response.status, duration: ContinuousClock.now - start)
+        metrics.recordRequest(
+            method: RouteLabel.method(of: request),
+            path: RouteLabel.path(of: context),
+            status: response.status,
+            duration: ContinuousClock.now - start
+        )
         return response
     }
 }

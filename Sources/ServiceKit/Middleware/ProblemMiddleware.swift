@@ -20,22 +20,41 @@ public struct ProblemMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as ValidationError {
             metrics.recordError(.validation)
-            return ProblemDetails(type: ProblemType.validation, status: .unprocessableContent, detail: error.detail, instance: context.requestID, errors: error.fields).response()
+            return ProblemDetails(
+                type: ProblemType.validation,
+                status: .unprocessableContent,
+                detail: error.detail,
+                instance: context.requestID,
+                errors: error.fields
+            ).response()
         } catch let error as DecodingError {
             metrics.recordError(.validation)
             let validation = ValidationError(decoding: error)
-            return ProblemDetails(type: ProblemType.validation, status: .unprocessableContent, detail: validation.detail, instance: context.requestID, errors: validation.fields).response()
+            return ProblemDetails(
+                type: ProblemType.validation,
+                status: .unprocessableContent,
+                detail: validation.detail,
+                instance: context.requestID,
+                errors: validation.fields
+            ).response()
         } catch let error as BodyTooLargeError {
             return error.problem(instance: context.requestID).response(headers: [.connection: "close"])
         } catch let error as any HTTPResponseError {
             if error.status.code >= 500 { metrics.recordError(.unhandled) }
-            return ProblemDetails(status: error.status, detail: Self.clientMessage(error), instance: context.requestID).response(headers: (error as? HTTPError)?.headers ?? [:])
+            return ProblemDetails(status: error.status, detail: Self.clientMessage(error), instance: context.requestID).response(
+                headers: (error as? HTTPError)?.headers ?? [:]
+            )
         } catch is CancellationError {
             throw CancellationError()
         } catch {
             metrics.recordError(.unhandled)
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
-            return ProblemDetails(type: ProblemType.internalError, status: .internalServerError, detail: "An internal error occurred.", instance: context.requestID).response()
+            return ProblemDetails(
+                type: ProblemType.internalError,
+                status: .internalServerError,
+                detail: "An internal error occurred.",
+                instance: context.requestID
+            ).response()
         }
     }
 

@@ -27,7 +27,12 @@ public struct RequestIDMiddleware: RouterMiddleware {
         } catch {
             // Inner middleware turns errors into problem responses; this is the last resort.
             context.logger.error("request failed outside the error middleware", metadata: ["error_type": "\(type(of: error))"])
-            response = ProblemDetails(type: ProblemType.internalError, status: .internalServerError, detail: "An internal error occurred.", instance: id).response()
+            response = ProblemDetails(
+                type: ProblemType.internalError,
+                status: .internalServerError,
+                detail: "An internal error occurred.",
+                instance: id
+            ).response()
         }
         response.headers[.requestID] = id
         return response

@@ -24,15 +24,22 @@ public struct TimeoutMiddleware: RouterMiddleware {
             // validates (422), so like a malformed Idempotency-Key it is a 400.
             guard let granted = RequestDeadline.parse(header) else {
                 return ProblemDetails(
-                    type: ProblemType.invalidHeader, status: .badRequest,
-                    detail: "\(RequestDeadline.headerName) must be the milliseconds left to answer in, as a whole number.", instance: context.requestID,
+                    type: ProblemType.invalidHeader,
+                    status: .badRequest,
+                    detail: "\(RequestDeadline.headerName) must be the milliseconds left to answer in, as a whole number.",
+                    instance: context.requestID,
                     errors: [FieldError(field: RequestDeadline.headerName, message: "must be an integer number of milliseconds")]
                 ).response()
             }
             let callers = context.receivedAt + granted
             guard callers > .now else {
                 metrics.recordError(.timeout)
-                return ProblemDetails(type: ProblemType.timeout, status: .gatewayTimeout, detail: "The caller's deadline (\(RequestDeadline.headerName): \(header)) had passed on arrival.", instance: context.requestID).response()
+                return ProblemDetails(
+                    type: ProblemType.timeout,
+                    status: .gatewayTimeout,
+                    detail: "The caller's deadline (\(RequestDeadline.headerName): \(header)) had passed on arrival.",
+                    instance: context.requestID
+                ).response()
             }
             if callers < deadline { (deadline, callerSet) = (callers, true) }
         }
@@ -48,8 +55,12 @@ public struct TimeoutMiddleware: RouterMiddleware {
             }
         } catch is RequestTimedOut {
             metrics.recordError(.timeout)
-            context.logger.warning("request timed out", metadata: ["timeout_seconds": .stringConvertible(limit.seconds), "caller_deadline": .stringConvertible(callerSet)])
-            let detail = callerSet
+            context.logger.warning(
+                "request timed out",
+                metadata: ["timeout_seconds": .stringConvertible(limit.seconds), "caller_deadline": .stringConvertible(callerSet)]
+            )
+            let detail =
+                callerSet
                 ? "The request did not complete within the caller's deadline (\(RequestDeadline.headerName))."
                 : "The request did not complete within \(timeout.seconds) seconds."
             return ProblemDetails(type: ProblemType.timeout, status: .gatewayTimeout, detail: detail, instance: context.requestID).response()

@@ -29,7 +29,11 @@ struct UndeclaredMethodMiddleware: RouterMiddleware {
         } catch let error as HTTPError where error.status == .notFound && context.endpointPath == "NotFound" {
             let segments = request.uri.path.split(separator: "/")
             guard let declared = paths.first(where: { $0.matches(segments) }) else { throw error }
-            throw HTTPError(.methodNotAllowed, headers: [.allow: declared.allow], message: "\(request.method.rawValue) is not served here; try \(declared.allow).")
+            throw HTTPError(
+                .methodNotAllowed,
+                headers: [.allow: declared.allow],
+                message: "\(request.method.rawValue) is not served here; try \(declared.allow)."
+            )
         }
     }
 }

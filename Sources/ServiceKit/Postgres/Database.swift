@@ -58,7 +58,12 @@ public final class Database: Service, Sendable {
                     self.migrated.withLockedValue { $0 = true }
                     return
                 } catch {
-                    if attempt == 0 { self.logger.warning("migrations not applied yet; retrying", metadata: ["schema": "\(self.migrator.schema)", "error": "\(String(reflecting: error))"]) }
+                    if attempt == 0 {
+                        self.logger.warning(
+                            "migrations not applied yet; retrying",
+                            metadata: ["schema": "\(self.migrator.schema)", "error": "\(String(reflecting: error))"]
+                        )
+                    }
                     try await Task.sleep(for: backoff.delay(attempt: attempt))
                     attempt += 1
                 }

@@ -42,17 +42,22 @@ public struct Migrator: Sendable {
     private func applyPending(on connection: PostgresConnection, logger: Logger) async throws -> [Int] {
         try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
         try await connection.query(
-            PostgresQuery(unsafeSQL: """
-                CREATE TABLE IF NOT EXISTS \(schema).schema_migrations (
-                    version integer PRIMARY KEY,
-                    name text NOT NULL,
-                    applied_at timestamptz NOT NULL DEFAULT now()
-                )
-                """),
+            PostgresQuery(
+                unsafeSQL: """
+                    CREATE TABLE IF NOT EXISTS \(schema).schema_migrations (
+                        version integer PRIMARY KEY,
+                        name text NOT NULL,
+                        applied_at timestamptz NOT NULL DEFAULT now()
+                    )
+                    """
+            ),
             logger: logger
         )
         var done = Set<Int>()
-        for try await version in try await connection.query(PostgresQuery(unsafeSQL: "SELECT version FROM \(schema).schema_migrations"), logger: logger).decode(Int.self) {
+        for try await version in try await connection.query(
+            PostgresQuery(unsafeSQL: "SELECT version FROM \(schema).schema_migrations"),
+            logger: logger
+        ).decode(Int.self) {
             done.insert(version)
         }
         var applied: [Int] = []

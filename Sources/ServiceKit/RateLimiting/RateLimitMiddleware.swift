@@ -26,7 +26,11 @@ public struct RateLimitMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let route = RouteKey(request.method, normalized: context.endpointPath ?? "unmatched")
-        let decision = try await limiter.check(client: identity.key(for: request, context: context), route: route, limits: routeLimits[route] ?? defaultLimits)
+        let decision = try await limiter.check(
+            client: identity.key(for: request, context: context),
+            route: route,
+            limits: routeLimits[route] ?? defaultLimits
+        )
         let headers: HTTPFields = [
             .rateLimitLimit: String(decision.limit),
             .rateLimitRemaining: String(decision.remaining),
@@ -36,7 +40,11 @@ public struct RateLimitMiddleware: RouterMiddleware {
             metrics.recordRateLimited()
             var refusal = headers
             refusal[.retryAfter] = String(decision.retryAfterSeconds)
-            return ProblemDetails(status: .tooManyRequests, detail: "Rate limit of \(decision.limit) exceeded; retry in \(decision.retryAfterSeconds) s.", instance: context.requestID).response(headers: refusal)
+            return ProblemDetails(
+                status: .tooManyRequests,
+                detail: "Rate limit of \(decision.limit) exceeded; retry in \(decision.retryAfterSeconds) s.",
+                instance: context.requestID
+            ).response(headers: refusal)
         }
         var response = try await next(request, context)
         response.headers.append(contentsOf: headers)

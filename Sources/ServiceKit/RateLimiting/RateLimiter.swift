@@ -30,11 +30,21 @@ final class RateLimiter: Sendable {
         let keys = limits.map { "\(namespace)\(route.method.rawValue) \(route.template):\($0.count)/\($0.unit):\(client)" }
         return try await fallback.run(
             redis: { redis in
-                let reply = try await redis.run(Self.script, keys: keys, arguments: limits.flatMap { [String($0.count), String($0.period.milliseconds)] })
+                let reply = try await redis.run(
+                    Self.script,
+                    keys: keys,
+                    arguments: limits.flatMap { [String($0.count), String($0.period.milliseconds)] }
+                )
                 guard let values = reply.array?.compactMap(\.integer), values.count == 5 else {
                     throw RedisError.server("unexpected rate limit reply \(reply)")
                 }
-                return Decision(allowed: values[0] == 1, limit: values[1], remaining: values[2], resetSeconds: values[3], retryAfterSeconds: values[4])
+                return Decision(
+                    allowed: values[0] == 1,
+                    limit: values[1],
+                    remaining: values[2],
+                    resetSeconds: values[3],
+                    retryAfterSeconds: values[4]
+                )
             },
             memory: { checkInMemory(keys: keys, limits: limits) }
         )
@@ -80,7 +90,16 @@ final class RateLimiter: Sendable {
             }
         }
         let report = tightest ?? (0, 0, 0)
-        return (allowed, newTATs, Decision(allowed: allowed, limit: report.limit, remaining: allowed ? report.remaining : 0, resetSeconds: Int((report.reset / 1000).rounded(.up)), retryAfterSeconds: allowed ? 0 : max(1, Int((retryAfter / 1000).rounded(.up)))))
+        return (
+            allowed, newTATs,
+            Decision(
+                allowed: allowed,
+                limit: report.limit,
+                remaining: allowed ? report.remaining : 0,
+                resetSeconds: Int((report.reset / 1000).rounded(.up)),
+                retryAfterSeconds: allowed ? 0 : max(1, Int((retryAfter / 1000).rounded(.up)))
+            )
+        )
     }
 
     /// KEYS: one per limit. ARGV: count and period (ms) per limit. Returns

@@ -40,7 +40,14 @@ extension RedisClient {
 
     /// `XREADGROUP GROUP g c COUNT n [BLOCK ms] STREAMS stream >`: new entries for this consumer,
     /// waiting up to `block` for one to arrive. Pass `id: "0"` to re-read this consumer's pending entries.
-    public func streamReadGroup(_ stream: String, group: String, consumer: String, count: Int = 1, block: Duration? = nil, id: String = ">") async throws -> [StreamEntry] {
+    public func streamReadGroup(
+        _ stream: String,
+        group: String,
+        consumer: String,
+        count: Int = 1,
+        block: Duration? = nil,
+        id: String = ">"
+    ) async throws -> [StreamEntry] {
         var arguments = ["XREADGROUP", "GROUP", group, consumer, "COUNT", String(count)]
         if let block { arguments += ["BLOCK", String(block.milliseconds)] }
         arguments += ["STREAMS", stream, id]
@@ -57,7 +64,14 @@ extension RedisClient {
 
     /// `XAUTOCLAIM`: takes over entries pending longer than `minIdle` for `consumer`.
     /// Returns where to continue scanning ("0-0" when done) and the claimed entries.
-    public func streamAutoClaim(_ stream: String, group: String, consumer: String, minIdle: Duration, start: String = "0-0", count: Int = 100) async throws -> (next: String, entries: [StreamEntry]) {
+    public func streamAutoClaim(
+        _ stream: String,
+        group: String,
+        consumer: String,
+        minIdle: Duration,
+        start: String = "0-0",
+        count: Int = 100
+    ) async throws -> (next: String, entries: [StreamEntry]) {
         let reply = try await command(["XAUTOCLAIM", stream, group, consumer, String(minIdle.milliseconds), start, "COUNT", String(count)])
         guard let parts = reply.array, parts.count >= 2, let next = parts[0].string else {
             throw RedisError.server("unexpected XAUTOCLAIM reply")

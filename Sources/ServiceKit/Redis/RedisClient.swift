@@ -39,7 +39,15 @@ public final class RedisClient: Service, Sendable {
     /// - Parameters:
     ///   - pipelines: connections for ordinary commands, each with its own thread.
     ///   - blockingPoolSize: threads (and at most as many connections) for blocking commands.
-    public init(url: RedisURL, pipelines: Int = 2, blockingPoolSize: Int = 4, connectTimeout: Duration = .seconds(2), commandTimeout: Duration = .seconds(2), backoff: Backoff = Backoff(), logger: Logger) {
+    public init(
+        url: RedisURL,
+        pipelines: Int = 2,
+        blockingPoolSize: Int = 4,
+        connectTimeout: Duration = .seconds(2),
+        commandTimeout: Duration = .seconds(2),
+        backoff: Backoff = Backoff(),
+        logger: Logger
+    ) {
         self.url = url
         self.connectTimeout = connectTimeout
         self.commandTimeout = commandTimeout
@@ -48,7 +56,14 @@ public final class RedisClient: Service, Sendable {
         self.threadPool = NIOThreadPool(numberOfThreads: blockingPoolSize)
         let state = NIOLockedValueBox(State())
         self.state = state
-        let connector = Connector(url: url, connectTimeout: connectTimeout, commandTimeout: commandTimeout, backoff: backoff, logger: logger, state: state)
+        let connector = Connector(
+            url: url,
+            connectTimeout: connectTimeout,
+            commandTimeout: commandTimeout,
+            backoff: backoff,
+            logger: logger,
+            state: state
+        )
         self.connector = connector
         self.pipelines = (0..<max(1, pipelines)).map { index in
             RedisPipeline(name: "redis-pipeline-\(index)", connect: connector.open, connectionFailed: { connector.noteFailure($0.description) })
@@ -104,7 +119,7 @@ public final class RedisClient: Service, Sendable {
             }
         }
         try? await gracefulShutdown()
-        pipelines.forEach { $0.stop() }
+        for pipeline in pipelines { pipeline.stop() }
         state.withLockedValue { $0.idle.removeAll() }
         try await threadPool.shutdownGracefully()
     }

@@ -158,7 +158,7 @@ private func withCStringArray<Result>(_ arguments: [[UInt8]], _ body: (UnsafeMut
         }
         return pointer
     }
-    defer { storage.forEach { $0.deallocate() } }
+    defer { for pointer in storage { pointer.deallocate() } }
     var pointers: [UnsafePointer<CChar>?] = storage.map { UnsafePointer($0) }
     return pointers.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
 }

@@ -21,7 +21,11 @@ final class RedisPipeline: @unchecked Sendable {
     /// - Parameters:
     ///   - connect: opens a connection (the client applies its backoff there).
     ///   - connectionFailed: told when the connection breaks, so the client can note the outage.
-    init(name: String, connect: @escaping @Sendable () throws(RedisError) -> RedisConnection, connectionFailed: @escaping @Sendable (RedisError) -> Void) {
+    init(
+        name: String,
+        connect: @escaping @Sendable () throws(RedisError) -> RedisConnection,
+        connectionFailed: @escaping @Sendable (RedisError) -> Void
+    ) {
         self.connect = connect
         self.connectionFailed = connectionFailed
         let thread = Thread { [self] in run() }
@@ -57,7 +61,7 @@ final class RedisPipeline: @unchecked Sendable {
                 do {
                     connection = try connect()
                 } catch {
-                    batch.forEach { $0.continuation.resume(throwing: error) }
+                    for request in batch { request.continuation.resume(throwing: error) }
                     continue
                 }
             }
@@ -74,7 +78,7 @@ final class RedisPipeline: @unchecked Sendable {
         defer { condition.unlock() }
         while pending.isEmpty, !stopped { condition.wait() }
         if stopped {
-            pending.forEach { $0.continuation.resume(throwing: RedisError.unavailable("client is shut down")) }
+            for request in pending { request.continuation.resume(throwing: RedisError.unavailable("client is shut down")) }
             pending.removeAll()
             return nil
         }
@@ -89,7 +93,7 @@ final class RedisPipeline: @unchecked Sendable {
             do {
                 try connection.append(submission.arguments)
             } catch {
-                batch.forEach { $0.continuation.resume(throwing: error) }
+                for request in batch { request.continuation.resume(throwing: error) }
                 return error
             }
         }
@@ -102,7 +106,7 @@ final class RedisPipeline: @unchecked Sendable {
                     submission.continuation.resume(throwing: error)
                     continue
                 }
-                batch[index...].forEach { $0.continuation.resume(throwing: error) }
+                for request in batch[index...] { request.continuation.resume(throwing: error) }
                 return error
             }
         }

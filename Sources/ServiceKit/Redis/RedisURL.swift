@@ -25,7 +25,11 @@ public struct RedisURL: Sendable, Equatable {
             throw ConfigError(name: variable, reason: "not a URL of the form redis://[user:password@]host:port/db")
         }
         if scheme == "rediss" {
-            throw ConfigError(name: variable, reason: "rediss:// (TLS) is not supported by the system hiredis; reach Redis over redis:// on a private network or through a local TLS proxy")
+            throw ConfigError(
+                name: variable,
+                reason:
+                    "rediss:// (TLS) is not supported by the system hiredis; reach Redis over redis:// on a private network or through a local TLS proxy"
+            )
         }
         guard scheme == "redis" else {
             throw ConfigError(name: variable, reason: "unsupported scheme \(scheme)://, expected redis://")

@@ -11,7 +11,14 @@ public struct ProviderFailure: Error, Sendable, CustomStringConvertible {
     /// The provider's own explanation, when it answered with a problem document (its `detail`).
     public let detail: String?
 
-    public init(retryable: Bool, countsAgainstBreaker: Bool, retryAfter: Duration? = nil, status: Int? = nil, description: String, detail: String? = nil) {
+    public init(
+        retryable: Bool,
+        countsAgainstBreaker: Bool,
+        retryAfter: Duration? = nil,
+        status: Int? = nil,
+        description: String,
+        detail: String? = nil
+    ) {
         self.retryable = retryable
         self.countsAgainstBreaker = countsAgainstBreaker
         self.retryAfter = retryAfter
@@ -24,9 +31,26 @@ public struct ProviderFailure: Error, Sendable, CustomStringConvertible {
     public static func http(status: Int, retryAfter: Duration?, body: String, detail: String? = nil) -> ProviderFailure? {
         switch status {
         case 200..<300: nil
-        case 429: ProviderFailure(retryable: true, countsAgainstBreaker: false, retryAfter: retryAfter, status: status, description: "HTTP 429: \(body)", detail: detail)
-        case 408, 500..<600: ProviderFailure(retryable: true, countsAgainstBreaker: true, retryAfter: retryAfter, status: status, description: "HTTP \(status): \(body)", detail: detail)
-        default: ProviderFailure(retryable: false, countsAgainstBreaker: false, status: status, description: "HTTP \(status): \(body)", detail: detail)
+        case 429:
+            ProviderFailure(
+                retryable: true,
+                countsAgainstBreaker: false,
+                retryAfter: retryAfter,
+                status: status,
+                description: "HTTP 429: \(body)",
+                detail: detail
+            )
+        case 408, 500..<600:
+            ProviderFailure(
+                retryable: true,
+                countsAgainstBreaker: true,
+                retryAfter: retryAfter,
+                status: status,
+                description: "HTTP \(status): \(body)",
+                detail: detail
+            )
+        default:
+            ProviderFailure(retryable: false, countsAgainstBreaker: false, status: status, description: "HTTP \(status): \(body)", detail: detail)
         }
     }
 }

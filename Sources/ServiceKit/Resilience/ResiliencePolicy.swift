@@ -15,7 +15,12 @@ public final class ResiliencePolicy: Sendable {
     public init(provider: String, settings: ResilienceSettings, metrics: ServiceMetrics) {
         self.provider = provider
         self.settings = settings
-        self.breaker = CircuitBreaker(name: provider, maxFailures: settings.breakerMaxFailures, window: settings.breakerWindow, openDuration: settings.breakerOpenDuration)
+        self.breaker = CircuitBreaker(
+            name: provider,
+            maxFailures: settings.breakerMaxFailures,
+            window: settings.breakerWindow,
+            openDuration: settings.breakerOpenDuration
+        )
         self.retryBudget = RetryBudget(ratio: settings.retryBudgetRatio)
         self.metrics = ProviderMetrics(metrics: metrics, provider: provider)
         self.metrics.breakerState(.closed)
@@ -44,7 +49,7 @@ public final class ResiliencePolicy: Sendable {
             let failure: ProviderFailure
             do {
                 let limit = min(settings.attemptTimeout, remaining)
-                let value = try await withDeadline(limit, orThrow: { AttemptTimeout(limit: limit) }) { try await attempt(number) }
+                let value = try await withDeadline(limit, orThrow: { AttemptTimeout(limit: limit) }, { try await attempt(number) })
                 breaker.recordSuccess()
                 metrics.breakerState(.closed)
                 return value
@@ -95,10 +100,43 @@ struct ProviderMetrics: Sendable {
     init(metrics: ServiceMetrics, provider: String) {
         let name = metrics.service
         let labels = [("service", provider)]
-        retries = metrics.registry.makeCounter(descriptor: MetricName(namespace: name, metricName: "provider_retries", unitName: "total", helpText: "Retries of calls to outside providers.").descriptor, labels: labels)
-        opens = metrics.registry.makeCounter(descriptor: MetricName(namespace: name, metricName: "provider_cb_open", unitName: "total", helpText: "Times a provider's circuit breaker opened.").descriptor, labels: labels)
-        latencies = metrics.registry.makeDurationHistogram(descriptor: MetricName(namespace: name, metricName: "provider_latency", unitName: "seconds", helpText: "Time of a call to a provider, all attempts together.").descriptor, labels: labels, buckets: ServiceMetrics.durationBuckets)
-        state = metrics.registry.makeGauge(descriptor: MetricName(namespace: name, metricName: "provider_circuit_state", unitName: "", helpText: "A provider's circuit breaker: 0 closed, 1 half-open, 2 open.").descriptor, labels: labels)
+        retries = metrics.registry.makeCounter(
+            descriptor: MetricName(
+                namespace: name,
+                metricName: "provider_retries",
+                unitName: "total",
+                helpText: "Retries of calls to outside providers."
+            ).descriptor,
+            labels: labels
+        )
+        opens = metrics.registry.makeCounter(
+            descriptor: MetricName(
+                namespace: name,
+                metricName: "provider_cb_open",
+                unitName: "total",
+                helpText: "Times a provider's circuit breaker opened."
+            ).descriptor,
+            labels: labels
+        )
+        latencies = metrics.registry.makeDurationHistogram(
+            descriptor: MetricName(
+                namespace: name,
+                metricName: "provider_latency",
+                unitName: "seconds",
+                helpText: "Time of a call to a provider, all attempts together."
+            ).descriptor,
+            labels: labels,
+            buckets: ServiceMetrics.durationBuckets
+        )
+        state = metrics.registry.makeGauge(
+            descriptor: MetricName(
+                namespace: name,
+                metricName: "provider_circuit_state",
+                unitName: "",
+                helpText: "A provider's circuit breaker: 0 closed, 1 half-open, 2 open."
+            ).descriptor,
+            labels: labels
+        )
     }
 
     func retried() { retries.increment() }

@@ -10,7 +10,16 @@ public struct ResilienceSettings: Sendable {
     public var breakerWindow: Duration
     public var breakerOpenDuration: Duration
 
-    public init(maxAttempts: Int = 3, baseDelay: Duration = .milliseconds(500), attemptTimeout: Duration = .seconds(5), totalBudget: Duration = .seconds(10), retryBudgetRatio: Double = 0.2, breakerMaxFailures: Int = 5, breakerWindow: Duration = .seconds(60), breakerOpenDuration: Duration = .seconds(30)) {
+    public init(
+        maxAttempts: Int = 3,
+        baseDelay: Duration = .milliseconds(500),
+        attemptTimeout: Duration = .seconds(5),
+        totalBudget: Duration = .seconds(10),
+        retryBudgetRatio: Double = 0.2,
+        breakerMaxFailures: Int = 5,
+        breakerWindow: Duration = .seconds(60),
+        breakerOpenDuration: Duration = .seconds(30)
+    ) {
         self.maxAttempts = maxAttempts
         self.baseDelay = baseDelay
         self.attemptTimeout = attemptTimeout
@@ -33,7 +42,8 @@ public struct ResilienceSettings: Sendable {
         self.init(
             maxAttempts: try config.int("RETRY_MAX_ATTEMPTS", default: 3, range: 1...20),
             baseDelay: try config.seconds("RETRY_BASE_SECONDS", default: 0.5),
-            attemptTimeout: try config.lookup("TIMEOUT_\(provider.uppercased())_SECONDS") == nil ? defaultTimeout : try config.seconds("TIMEOUT_\(provider.uppercased())_SECONDS", default: 5),
+            attemptTimeout: try config.lookup("TIMEOUT_\(provider.uppercased())_SECONDS") == nil
+                ? defaultTimeout : try config.seconds("TIMEOUT_\(provider.uppercased())_SECONDS", default: 5),
             totalBudget: try config.seconds("PROVIDER_TOTAL_BUDGET_SECONDS", default: 10),
             retryBudgetRatio: ratio,
             breakerMaxFailures: try config.int("CB_MAX_FAILURES", default: 5, range: 1...1000),

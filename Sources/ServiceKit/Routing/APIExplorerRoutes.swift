@@ -6,7 +6,8 @@ import Hummingbird
 enum APIExplorerRoutes {
     /// Everything the page loads comes from this service: no CDN, no inline script. Swagger UI
     /// sets `style` attributes as it renders, hence the one `'unsafe-inline'`, for styles only.
-    static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    static let contentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
     /// Generated here rather than taken from the package, which points it at a demo document elsewhere.
     static let initializerName = "swagger-initializer.js"
@@ -61,7 +62,10 @@ enum APIExplorerRoutes {
         routes.get(
             "/docs",
             summary: "An interactive explorer (Swagger UI) of this service's OpenAPI document.",
-            responses: [.ok: .bytes(["text/html"], "The explorer's HTML page."), .serviceUnavailable: "The explorer's files are not installed (ops/models swagger-ui)."]
+            responses: [
+                .ok: .bytes(["text/html"], "The explorer's HTML page."),
+                .serviceUnavailable: "The explorer's files are not installed (ops/models swagger-ui).",
+            ]
         ) { _, _ in
             guard assets.missing.isEmpty else { throw HTTPError(.serviceUnavailable, message: APIExplorerAssets.setupStep) }
             return response(contentType: "text/html; charset=utf-8", body: pageBody)

@@ -103,16 +103,22 @@ struct OpenAPIOperation: Encodable {
     }()
 
     init(
-        key: RouteKey, summary: String, responses declared: [HTTPResponse.Status: ResponseSpec], body: RequestBodySpec? = nil,
-        query: [any QueryParameterDeclaring] = [], idempotent: Bool = false
+        key: RouteKey,
+        summary: String,
+        responses declared: [HTTPResponse.Status: ResponseSpec],
+        body: RequestBodySpec? = nil,
+        query: [any QueryParameterDeclaring] = [],
+        idempotent: Bool = false
     ) {
         path = key.template
         method = key.method.rawValue.lowercased()
         self.summary = summary
-        operationId = method + key.template.split(separator: "/").map { segment in
-            let name = segment.trimmingCharacters(in: CharacterSet(charactersIn: "{}:"))
-            return (segment.first == "{" ? "By" : "") + name.prefix(1).uppercased() + name.dropFirst()
-        }.joined()
+        operationId =
+            method
+            + key.template.split(separator: "/").map { segment in
+                let name = segment.trimmingCharacters(in: CharacterSet(charactersIn: "{}:"))
+                return (segment.first == "{" ? "By" : "") + name.prefix(1).uppercased() + name.dropFirst()
+            }.joined()
         let names = key.template.split(separator: "/").filter { $0.first == "{" }.map { String($0.dropFirst().dropLast()) }
         var parameters = names.map { Parameter(name: $0, in: "path", required: true, schema: .string) }
         parameters += query.map { Parameter(name: $0.name, in: "query", required: false, schema: $0.schema) }

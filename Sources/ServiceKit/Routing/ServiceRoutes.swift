@@ -74,17 +74,37 @@ public final class ServiceRoutes {
     }
 
     public func get<Output: ResponseGenerator>(
-        _ path: String, summary: String, query: [any QueryParameterDeclaring] = [], responses: [HTTPResponse.Status: ResponseSpec], rateLimit: String? = nil,
+        _ path: String,
+        summary: String,
+        query: [any QueryParameterDeclaring] = [],
+        responses: [HTTPResponse.Status: ResponseSpec],
+        rateLimit: String? = nil,
         handler: @escaping @Sendable (Request, ServiceRequestContext) async throws -> Output
     ) {
         on(.get, path, summary: summary, query: query, responses: responses, rateLimit: rateLimit, handler: handler)
     }
 
     public func post<Output: ResponseGenerator>(
-        _ path: String, summary: String, body: RequestBodySpec? = nil, responses: [HTTPResponse.Status: ResponseSpec], bodyLimit: Int? = nil, idempotent: Bool = false,
-        rateLimit: String? = nil, handler: @escaping @Sendable (Request, ServiceRequestContext) async throws -> Output
+        _ path: String,
+        summary: String,
+        body: RequestBodySpec? = nil,
+        responses: [HTTPResponse.Status: ResponseSpec],
+        bodyLimit: Int? = nil,
+        idempotent: Bool = false,
+        rateLimit: String? = nil,
+        handler: @escaping @Sendable (Request, ServiceRequestContext) async throws -> Output
     ) {
-        on(.post, path, summary: summary, body: body, responses: responses, bodyLimit: bodyLimit, idempotent: idempotent, rateLimit: rateLimit, handler: handler)
+        on(
+            .post,
+            path,
+            summary: summary,
+            body: body,
+            responses: responses,
+            bodyLimit: bodyLimit,
+            idempotent: idempotent,
+            rateLimit: rateLimit,
+            handler: handler
+        )
     }
 
     /// Declares a WebSocket endpoint at `GET path`. An upgrade request passes the same middleware
@@ -98,14 +118,26 @@ public final class ServiceRoutes {
         admit: @escaping @Sendable (Request, ServiceRequestContext) async throws -> Void,
         session: @escaping WebSocketDataHandler<WebSocketRouterContext<ServiceRequestContext>>
     ) {
-        on(.get, path, summary: summary, responses: responses.merging([.upgradeRequired: "Not a WebSocket upgrade request."]) { own, _ in own }) { request, context -> Response in
+        on(.get, path, summary: summary, responses: responses.merging([.upgradeRequired: "Not a WebSocket upgrade request."]) { own, _ in own }) {
+            request,
+            context -> Response in
             try await admit(request, context)
-            throw HTTPError(.upgradeRequired, headers: [.upgrade: "websocket", .connection: "Upgrade"], message: "\(path) speaks WebSocket: connect with an upgrade request.")
+            throw HTTPError(
+                .upgradeRequired,
+                headers: [.upgrade: "websocket", .connection: "Upgrade"],
+                message: "\(path) speaks WebSocket: connect with an upgrade request."
+            )
         }
-        webSockets.append(WebSocketDeclaration(path: path, admit: { request, context in
-            try await admit(request, context)
-            return Response(status: .ok)
-        }, session: session))
+        webSockets.append(
+            WebSocketDeclaration(
+                path: path,
+                admit: { request, context in
+                    try await admit(request, context)
+                    return Response(status: .ok)
+                },
+                session: session
+            )
+        )
     }
 
     /// Runs `service` (a job worker, a relay) beside the HTTP server, started and shut down

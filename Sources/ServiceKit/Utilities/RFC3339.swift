@@ -33,14 +33,18 @@ public enum RFC3339 {
         var offsetSeconds = 0
         if byte(index, is: "Zz") {
             index += 1
-        } else if byte(index, is: "+-"), let offsetHour = number((index + 1)..<(index + 3)), byte(index + 3, is: ":"), let offsetMinute = number((index + 4)..<(index + 6)) {
+        } else if byte(index, is: "+-"), let offsetHour = number((index + 1)..<(index + 3)), byte(index + 3, is: ":"),
+            let offsetMinute = number((index + 4)..<(index + 6))
+        {
             guard offsetHour <= 23, offsetMinute <= 59 else { return nil }
             offsetSeconds = (offsetHour * 3600 + offsetMinute * 60) * (bytes[index] == UInt8(ascii: "-") ? -1 : 1)
             index += 6
         } else {
             return nil
         }
-        guard index == bytes.count, (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day), hour <= 23, minute <= 59, second <= 59 else { return nil }
+        guard index == bytes.count, (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day), hour <= 23, minute <= 59,
+            second <= 59
+        else { return nil }
         let seconds = daysSince1970(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }

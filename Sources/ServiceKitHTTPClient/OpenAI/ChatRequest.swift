@@ -10,7 +10,14 @@ public struct ChatRequest: Sendable {
     public var temperature: Double?
     public var maxTokens: Int?
 
-    public init(messages: [ChatMessage], model: String? = nil, tools: [ChatTool] = [], toolChoice: ToolChoice? = nil, temperature: Double? = nil, maxTokens: Int? = nil) {
+    public init(
+        messages: [ChatMessage],
+        model: String? = nil,
+        tools: [ChatTool] = [],
+        toolChoice: ToolChoice? = nil,
+        temperature: Double? = nil,
+        maxTokens: Int? = nil
+    ) {
         self.messages = messages
         self.model = model
         self.tools = tools
@@ -21,15 +28,17 @@ public struct ChatRequest: Sendable {
 
     /// The JSON body of `POST /chat/completions`.
     func body(defaultModel: String, stream: Bool) throws -> Data {
-        try JSONEncoder().encode(Wire(
-            model: model ?? defaultModel,
-            messages: messages,
-            tools: tools.isEmpty ? nil : tools,
-            toolChoice: toolChoice,
-            temperature: temperature,
-            maxTokens: maxTokens,
-            stream: stream ? true : nil
-        ))
+        try JSONEncoder().encode(
+            Wire(
+                model: model ?? defaultModel,
+                messages: messages,
+                tools: tools.isEmpty ? nil : tools,
+                toolChoice: toolChoice,
+                temperature: temperature,
+                maxTokens: maxTokens,
+                stream: stream ? true : nil
+            )
+        )
     }
 
     private struct Wire: Encodable {

@@ -68,7 +68,10 @@ public struct ChatStream: AsyncSequence, Sendable {
             }
             if let failure = wire.error {
                 finished = true
-                throw OpenAIError(kind: .interrupted, description: settings.redacting("openai: the stream reported an error: \(failure.message ?? "no message")"))
+                throw OpenAIError(
+                    kind: .interrupted,
+                    description: settings.redacting("openai: the stream reported an error: \(failure.message ?? "no message")")
+                )
             }
             return wire.delta
         }

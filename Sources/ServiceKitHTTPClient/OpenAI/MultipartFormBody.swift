@@ -13,7 +13,9 @@ struct MultipartFormBody {
     }
 
     mutating func addFile(_ name: String, filename: String, contentType: String, bytes: [UInt8]) {
-        buffer.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(Self.quoted(name))\"; filename=\"\(Self.quoted(filename))\"\r\nContent-Type: \(Self.headerValue(contentType))\r\n\r\n")
+        buffer.writeString(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(Self.quoted(name))\"; filename=\"\(Self.quoted(filename))\"\r\nContent-Type: \(Self.headerValue(contentType))\r\n\r\n"
+        )
         buffer.writeBytes(bytes)
         buffer.writeString("\r\n")
     }

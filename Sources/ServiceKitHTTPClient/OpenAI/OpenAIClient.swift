@@ -98,7 +98,9 @@ public struct OpenAIClient: Sendable {
     }
 
     /// Runs one call through the policy, each attempt given the per-attempt timeout.
-    private func call<Value: Sendable>(_ attempt: @escaping @Sendable (OutboundHTTP, Duration) async throws -> Value) async throws(OpenAIError) -> Value {
+    private func call<Value: Sendable>(
+        _ attempt: @escaping @Sendable (OutboundHTTP, Duration) async throws -> Value
+    ) async throws(OpenAIError) -> Value {
         let (http, timeout) = (self.http, policy.settings.attemptTimeout)
         do {
             return try await policy.execute { _ in try await attempt(http, timeout) }

@@ -49,7 +49,12 @@ public struct OpenAISettings: Sendable, CustomStringConvertible, CustomDebugStri
     public var debugDescription: String { description }
 
     public var customMirror: Mirror {
-        Mirror(self, children: ["baseURL": baseURL, "chatModel": chatModel, "transcribeModel": transcribeModel, "apiKey": apiKey == nil ? "unset" : "[redacted]"])
+        Mirror(
+            self,
+            children: [
+                "baseURL": baseURL, "chatModel": chatModel, "transcribeModel": transcribeModel, "apiKey": apiKey == nil ? "unset" : "[redacted]",
+            ]
+        )
     }
 
     /// `text` with every occurrence of the key masked: provider answers may quote it back

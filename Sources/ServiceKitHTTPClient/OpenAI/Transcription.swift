@@ -16,7 +16,15 @@ public struct TranscriptionRequest: Sendable {
     public var prompt: String?
     public var responseFormat: ResponseFormat
 
-    public init(audio: [UInt8], filename: String, contentType: String, model: String? = nil, language: String? = nil, prompt: String? = nil, responseFormat: ResponseFormat = .json) {
+    public init(
+        audio: [UInt8],
+        filename: String,
+        contentType: String,
+        model: String? = nil,
+        language: String? = nil,
+        prompt: String? = nil,
+        responseFormat: ResponseFormat = .json
+    ) {
         self.audio = audio
         self.filename = filename
         self.contentType = contentType

@@ -58,7 +58,9 @@ public struct OutboundTargetGuard: Sendable {
     }
 
     public func check(_ url: String) async -> Verdict {
-        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), let rawHost = parsed.host, !rawHost.isEmpty else {
+        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), let rawHost = parsed.host,
+            !rawHost.isEmpty
+        else {
             return .refused("must be an http(s) URL")
         }
         let host = Self.normalised(rawHost)

@@ -97,7 +97,8 @@ public enum AudioDecoder {
     private static func formatName(_ format: Int32) -> String {
         var description = SF_FORMAT_INFO()
         description.format = format & Int32(SF_FORMAT_TYPEMASK)
-        guard sf_command(nil, Int32(SFC_GET_FORMAT_INFO), &description, Int32(MemoryLayout<SF_FORMAT_INFO>.size)) == 0, let name = description.name else {
+        guard sf_command(nil, Int32(SFC_GET_FORMAT_INFO), &description, Int32(MemoryLayout<SF_FORMAT_INFO>.size)) == 0, let name = description.name
+        else {
             return "unknown"
         }
         return String(cString: name)

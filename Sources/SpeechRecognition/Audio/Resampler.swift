@@ -11,7 +11,20 @@ enum Resampler {
         var quality = soxr_quality_spec(UInt(SOXR_HQ), 0)
         let error: soxr_error_t? = samples.withUnsafeBufferPointer { input in
             output.withUnsafeMutableBufferPointer { out in
-                soxr_oneshot(Double(inputRate), Double(outputRate), 1, input.baseAddress, input.count, nil, out.baseAddress, out.count, &produced, &io, &quality, nil)
+                soxr_oneshot(
+                    Double(inputRate),
+                    Double(outputRate),
+                    1,
+                    input.baseAddress,
+                    input.count,
+                    nil,
+                    out.baseAddress,
+                    out.count,
+                    &produced,
+                    &io,
+                    &quality,
+                    nil
+                )
             }
         }
         if let error {

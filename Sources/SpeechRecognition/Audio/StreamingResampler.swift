@@ -28,7 +28,15 @@ final class StreamingResampler {
         samples.withUnsafeBufferPointer { input in
             output.withUnsafeMutableBufferPointer { out in
                 // A null input tells soxr the stream ended: it flushes its filter.
-                _ = soxr_process(resampler, flush && samples.isEmpty ? nil : input.baseAddress, input.count, nil, out.baseAddress, out.count, &produced)
+                _ = soxr_process(
+                    resampler,
+                    flush && samples.isEmpty ? nil : input.baseAddress,
+                    input.count,
+                    nil,
+                    out.baseAddress,
+                    out.count,
+                    &produced
+                )
             }
         }
         output.removeSubrange(produced...)

@@ -134,8 +134,10 @@ private struct SpectrumAnalyser {
             let step = size / length
             for start in stride(from: 0, to: size, by: length) {
                 for k in 0..<length / 2 {
-                    let wr = cosines[k * step], wi = sines[k * step]
-                    let a = start + k, b = a + length / 2
+                    let wr = cosines[k * step]
+                    let wi = sines[k * step]
+                    let a = start + k
+                    let b = a + length / 2
                     let tr = real[b] * wr - imaginary[b] * wi
                     let ti = real[b] * wi + imaginary[b] * wr
                     real[b] = real[a] - tr

@@ -23,7 +23,13 @@ final class WhisperDecoder: @unchecked Sendable {
     }
 
     /// Decodes one window of 16 kHz samples; times in the result are seconds from `offset`.
-    func decode(_ samples: ArraySlice<Float>, offset: Double, language: String, options: TranscriptionOptions, abort: DecodeAbort) throws -> WindowTranscript {
+    func decode(
+        _ samples: ArraySlice<Float>,
+        offset: Double,
+        language: String,
+        options: TranscriptionOptions,
+        abort: DecodeAbort
+    ) throws -> WindowTranscript {
         let window = offset...(offset + Double(samples.count) / Double(DecodedAudio.sampleRate))
         var parameters = whisper_full_default_params(beamSize > 1 ? WHISPER_SAMPLING_BEAM_SEARCH : WHISPER_SAMPLING_GREEDY)
         parameters.n_threads = Int32(threads)
@@ -78,7 +84,14 @@ final class WhisperDecoder: @unchecked Sendable {
             var word: (text: String, start: Double, end: Double, probabilities: [Double])?
             func finishWord() {
                 if let current = word, !current.text.trimmingCharacters(in: .whitespaces).isEmpty {
-                    words.append(.init(word: current.text.trimmingCharacters(in: .whitespaces), start: current.start, end: current.end, probability: current.probabilities.reduce(0, +) / Double(current.probabilities.count)))
+                    words.append(
+                        .init(
+                            word: current.text.trimmingCharacters(in: .whitespaces),
+                            start: current.start,
+                            end: current.end,
+                            probability: current.probabilities.reduce(0, +) / Double(current.probabilities.count)
+                        )
+                    )
                 }
                 word = nil
             }
@@ -90,7 +103,8 @@ final class WhisperDecoder: @unchecked Sendable {
                 guard wantWords else { continue }
                 let piece = String(cString: whisper_full_get_token_text_from_state(context, state, index, tokenIndex))
                 // DTW gives the moment each token was spoken; a word lasts until the next starts.
-                let start = time(data.t_dtw), end = start
+                let start = time(data.t_dtw)
+                let end = start
                 if piece.hasPrefix(" ") || word == nil {
                     finishWord()
                     word = (piece, start, end, [Double(data.p)])

@@ -10,7 +10,10 @@ struct AwaitApprovalNode: GraphNode {
         switch state.approval {
         case nil:
             let run = "/v1/runs/\(context.runID.lowercased)"
-            await context.emit(.approvalRequired, ["action": .encoding(action), "approve_url": .string(run + "/approve"), "reject_url": .string(run + "/reject")])
+            await context.emit(
+                .approvalRequired,
+                ["action": .encoding(action), "approve_url": .string(run + "/approve"), "reject_url": .string(run + "/reject")]
+            )
             return NodeOutcome(transition: .suspend, degraded: nil)
         case .approved:
             return .next(.act)

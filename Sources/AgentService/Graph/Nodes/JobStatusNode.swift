@@ -23,7 +23,8 @@ struct JobStatusNode: GraphNode {
 
     /// The first UUID in the text, lower-cased.
     static func jobID(in text: String) -> String? {
-        guard let range = text.range(of: #"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"#, options: .regularExpression) else { return nil }
+        guard let range = text.range(of: #"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"#, options: .regularExpression)
+        else { return nil }
         return text[range].lowercased()
     }
 }

@@ -11,7 +11,12 @@ struct ProposeActionNode: GraphNode {
         let action: ProposedAction
         switch state.intent {
         case "notify_team":
-            action = ProposedAction(tool: "notify_team", provider: "slack", target: Self.channel(in: state.text) ?? context.settings.notifyChannel, message: state.text)
+            action = ProposedAction(
+                tool: "notify_team",
+                provider: "slack",
+                target: Self.channel(in: state.text) ?? context.settings.notifyChannel,
+                message: state.text
+            )
         case "page_oncall":
             action = ProposedAction(tool: "page_oncall", provider: "pagerduty", target: "assistant", message: state.text)
         default:

@@ -13,10 +13,13 @@ struct RespondNode: GraphNode {
             await context.emit(.token, ["text": .string(piece)])
         }
         let messageID = try await conversations.answer(context.conversationID, runID: context.runID, text: reply, citations: state.citations)
-        await context.emit(.message, [
-            "message_id": .string(messageID.lowercased), "role": .string("assistant"), "text": .string(reply),
-            "citations": .encoding(state.citations), "degraded": .bool(!state.degraded.isEmpty),
-        ])
+        await context.emit(
+            .message,
+            [
+                "message_id": .string(messageID.lowercased), "role": .string("assistant"), "text": .string(reply),
+                "citations": .encoding(state.citations), "degraded": .bool(!state.degraded.isEmpty),
+            ]
+        )
         return NodeOutcome(transition: .finish, degraded: nil)
     }
 }

@@ -17,7 +17,16 @@ struct RetrieveNode: GraphNode {
             state.reply = ReplyTemplates.searchUnavailable(error.description)
             return .degraded(reason, next: .respond)
         }
-        state.citations = hits.map { Citation(documentID: $0.documentID, itemID: $0.itemID, title: $0.title, page: $0.page, chunkID: $0.chunkID, quote: String($0.text.prefix(Self.quoteLength))) }
+        state.citations = hits.map {
+            Citation(
+                documentID: $0.documentID,
+                itemID: $0.itemID,
+                title: $0.title,
+                page: $0.page,
+                chunkID: $0.chunkID,
+                quote: String($0.text.prefix(Self.quoteLength))
+            )
+        }
         await context.emit(.retrieval, ["citations": .encoding(state.citations)])
         return .next(.answer)
     }

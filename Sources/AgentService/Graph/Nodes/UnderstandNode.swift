@@ -18,7 +18,10 @@ struct UnderstandNode: GraphNode {
         state.intent = parse.intent.name
         state.confidence = parse.intent.confidence
         state.entities = parse.entities
-        await context.emit(.intent, ["intent": .string(parse.intent.name), "confidence": .number(parse.intent.confidence), "entities": .encoding(parse.entities)])
+        await context.emit(
+            .intent,
+            ["intent": .string(parse.intent.name), "confidence": .number(parse.intent.confidence), "entities": .encoding(parse.entities)]
+        )
         return .next(IntentRoute.node(for: parse.intent.name))
     }
 }

@@ -5,11 +5,14 @@ import Foundation
 /// after `at` or inside a range, so `3 people` stays a number.
 enum ClockGrammar {
     static let meridiem = #"(?:a\.m\.|p\.m\.|am\b|pm\b|a\.m\b|p\.m\b)"#
-    static let hourWords = ["one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-        "ten": 10, "eleven": 11, "twelve": 12]
+    static let hourWords = [
+        "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+        "ten": 10, "eleven": 11, "twelve": 12,
+    ]
     static let hourWordNames = hourWords.keys.sorted { $0.count > $1.count }.joined(separator: "|")
     /// What may follow a bare hour that is not a time: units, percentages, amounts.
-    static let notAfterBareHour = #"(?![\d%:]|[.,]\d|\s*(?:%|percent|hours?|hrs?|minutes?|mins?|days?|weeks?|months?|years?|people|persons?|times|items?)\b)"#
+    static let notAfterBareHour =
+        #"(?![\d%:]|[.,]\d|\s*(?:%|percent|hours?|hrs?|minutes?|mins?|days?|weeks?|months?|years?|people|persons?|times|items?)\b)"#
 
     static let clocks: [Pattern] = [
         Pattern(#"(?:\b(?:at|@)\s*)?(?<![\d.:])(?<h>\d{1,2})(?::(?<m>\d{2}))?\s*(?<mer>\#(meridiem))"#),
@@ -18,7 +21,9 @@ enum ClockGrammar {
         Pattern(#"\b(?:at\s+)?(?<hw>\#(hourWordNames))(?:\s+o'?clock\b|\s*(?<mer>\#(meridiem)))"#),
         Pattern(#"\bat\s+(?<hw>\#(hourWordNames))\b\#(notAfterBareHour)"#),
         Pattern(#"\b(?:at\s+)?(?<named>noon|midday|midnight)\b"#),
-        Pattern(#"\b(?:at\s+)?(?<rel>half|quarter|\d{1,2})\s+(?<dir>past|after|to|before)\s+(?:(?<h>\d{1,2})|(?<hw>\#(hourWordNames)))\b(?:\s*(?<mer>\#(meridiem)))?"#),
+        Pattern(
+            #"\b(?:at\s+)?(?<rel>half|quarter|\d{1,2})\s+(?<dir>past|after|to|before)\s+(?:(?<h>\d{1,2})|(?<hw>\#(hourWordNames)))\b(?:\s*(?<mer>\#(meridiem)))?"#
+        ),
     ]
 
     static let ranges: [Pattern] = {

@@ -4,16 +4,21 @@ import Foundation
 /// `3/4` (month first where the time zone is North American, else day first; less
 /// confident when both readings are dates). A date without a year is the next one to come.
 enum DayGrammar {
-    static let weekdays = ["sunday": 1, "monday": 2, "tuesday": 3, "wednesday": 4, "thursday": 5, "friday": 6, "saturday": 7,
-        "tues": 3, "thurs": 5]
-    static let months = ["january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    static let weekdays = [
+        "sunday": 1, "monday": 2, "tuesday": 3, "wednesday": 4, "thursday": 5, "friday": 6, "saturday": 7,
+        "tues": 3, "thurs": 5,
+    ]
+    static let months = [
+        "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
         "september": 9, "october": 10, "november": 11, "december": 12, "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6,
-        "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12]
+        "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    ]
 
     static let weekdayNames = weekdays.keys.sorted { $0.count > $1.count }.joined(separator: "|")
     static let monthNames = months.keys.sorted { $0.count > $1.count }.joined(separator: "|")
     /// A relative day or a weekday, as a fragment other patterns embed.
-    static let namedDay = #"(?:(?:the\s+)?day\s+after\s+tomorrow|(?:the\s+)?day\s+before\s+yesterday|today|tomorrow|tmrw|yesterday|(?:(?:this|next|last|coming)\s+)?(?:\#(weekdayNames)))"#
+    static let namedDay =
+        #"(?:(?:the\s+)?day\s+after\s+tomorrow|(?:the\s+)?day\s+before\s+yesterday|today|tomorrow|tmrw|yesterday|(?:(?:this|next|last|coming)\s+)?(?:\#(weekdayNames)))"#
 
     static let patterns: [Pattern] = [
         Pattern(#"\b\#(namedDay)\b"#),

@@ -9,7 +9,9 @@ enum PeriodGrammar {
     ]
     static let now = Pattern(#"\b(?:right\s+)?now\b"#)
     static let period = Pattern(#"\b(?<mod>this|next|last|the|coming)\s+(?<unit>week|month|year|weekend)\b"#)
-    static let dayPart = Pattern(#"\b(?:(?<tonight>tonight)|(?<last>last)\s+night|(?<day>\#(DayGrammar.namedDay)|this)\s+(?<part>morning|afternoon|evening|night))\b"#)
+    static let dayPart = Pattern(
+        #"\b(?:(?<tonight>tonight)|(?<last>last)\s+night|(?<day>\#(DayGrammar.namedDay)|this)\s+(?<part>morning|afternoon|evening|night))\b"#
+    )
     static let partOfDay = Pattern(#"\b(?:in\s+the\s+(?<part>morning|afternoon|evening)|at\s+(?<night>night))\b"#)
 
     static func pieces(in text: ScannedText, context: ExtractionContext) -> [TimePiece] {

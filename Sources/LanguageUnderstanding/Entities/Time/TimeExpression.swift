@@ -27,7 +27,7 @@ struct TimeExpression: Sendable {
         guard complete == nil, var added = TimeExpression(piece), added.complete == nil else { return nil }
         if day != nil, added.day != nil { return nil }
         if part != nil, added.part != nil { return nil }
-        if (clock != nil || clockRange != nil), (added.clock != nil || added.clockRange != nil) { return nil }
+        if clock != nil || clockRange != nil, added.clock != nil || added.clockRange != nil { return nil }
         added.day = day ?? added.day
         added.part = part ?? added.part
         added.clock = clock ?? added.clock
@@ -63,7 +63,9 @@ struct TimeExpression: Sendable {
         }
         if let part {
             let base = day ?? today
-            guard let from = Self.atHour(part.hours.from, on: base, calendar: calendar), let to = Self.atHour(part.hours.to, on: base, calendar: calendar) else { return nil }
+            guard let from = Self.atHour(part.hours.from, on: base, calendar: calendar),
+                let to = Self.atHour(part.hours.to, on: base, calendar: calendar)
+            else { return nil }
             return TimeValue(kind: .interval(from: from, to: to), grain: .hour)
         }
         if let day { return TimeValue(kind: .instant(day), grain: .day) }

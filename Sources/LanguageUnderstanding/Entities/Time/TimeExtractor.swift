@@ -36,29 +36,45 @@ public struct TimeExtractor: EntityExtractor {
             index = next
         }
         return Self.joiningIntervals(expressions, in: text, context: context).map { expression in
-            EntityCandidate(entity: "time", range: expression.range, value: expression.value.entityValue(in: context.timeZone), confidence: expression.confidence)
+            EntityCandidate(
+                entity: "time",
+                range: expression.range,
+                value: expression.value.entityValue(in: context.timeZone),
+                confidence: expression.confidence
+            )
         }
     }
 
     /// `from <time> to <time>` and `between <time> and <time>` over two whole expressions.
     private static func joiningIntervals(
-        _ expressions: [(range: NSRange, value: TimeValue, confidence: Double)], in text: ScannedText, context: ExtractionContext
+        _ expressions: [(range: NSRange, value: TimeValue, confidence: Double)],
+        in text: ScannedText,
+        context: ExtractionContext
     ) -> [(range: NSRange, value: TimeValue, confidence: Double)] {
         var joined: [(range: NSRange, value: TimeValue, confidence: Double)] = []
         var index = 0
         while index < expressions.count {
             let first = expressions[index]
-            if index + 1 < expressions.count, let gap = gap(first.range, expressions[index + 1].range, in: text), intervalSeparator.matchesWhole(gap) {
+            if index + 1 < expressions.count, let gap = gap(first.range, expressions[index + 1].range, in: text), intervalSeparator.matchesWhole(gap)
+            {
                 let second = expressions[index + 1]
                 let before = text.text(NSRange(location: 0, length: first.range.location))
                 if let opening = intervalOpening.matches(in: ScannedText(before)).last {
                     let from = first.value.start
                     var to = second.value.end(in: context.calendar)
                     // "from Friday to Monday": a weekday that ends a range comes after its start.
-                    if to <= from, second.value.grain == .day, let weekLater = context.calendar.date(byAdding: .day, value: 7, to: to) { to = weekLater }
+                    if to <= from, second.value.grain == .day, let weekLater = context.calendar.date(byAdding: .day, value: 7, to: to) {
+                        to = weekLater
+                    }
                     if to > from {
                         let start = NSRange(location: opening.range.location, length: 0)
-                        joined.append((NSUnionRange(start, second.range), TimeValue(kind: .interval(from: from, to: to), grain: min(first.value.grain, second.value.grain)), min(first.confidence, second.confidence)))
+                        joined.append(
+                            (
+                                NSUnionRange(start, second.range),
+                                TimeValue(kind: .interval(from: from, to: to), grain: min(first.value.grain, second.value.grain)),
+                                min(first.confidence, second.confidence)
+                            )
+                        )
                         index += 2
                         continue
                     }
@@ -80,7 +96,9 @@ public struct TimeExtractor: EntityExtractor {
     /// Fragments that do not overlap, the longest kept, in text order.
     private static func longestFirst(_ pieces: [TimePiece]) -> [TimePiece] {
         var kept: [TimePiece] = []
-        for piece in pieces.sorted(by: { $0.range.length != $1.range.length ? $0.range.length > $1.range.length : $0.range.location < $1.range.location })
+        for piece in pieces.sorted(by: {
+            $0.range.length != $1.range.length ? $0.range.length > $1.range.length : $0.range.location < $1.range.location
+        })
         where !kept.contains(where: { NSIntersectionRange($0.range, piece.range).length > 0 }) {
             kept.append(piece)
         }

@@ -35,7 +35,10 @@ struct TimeValue: Sendable {
         case .instant(let date):
             return .object(["type": .string("value"), "value": .string(date.formatted(style)), "grain": .string(grain.rawValue)])
         case .interval(let from, let to):
-            return .object(["type": .string("interval"), "from": .string(from.formatted(style)), "to": .string(to.formatted(style)), "grain": .string(grain.rawValue)])
+            return .object([
+                "type": .string("interval"), "from": .string(from.formatted(style)), "to": .string(to.formatted(style)),
+                "grain": .string(grain.rawValue),
+            ])
         }
     }
 }
