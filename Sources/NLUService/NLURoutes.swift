@@ -7,7 +7,7 @@ import ServiceKit
 /// nlu's endpoints: parse one text or a batch; train, list, read and delete models.
 enum NLURoutes {
     /// `PUT /v1/models/{name}`'s answer.
-    struct TrainingResponse: Encodable, Sendable {
+    struct TrainingResponse: APIModel {
         let name: String
         let version: Int
         let intents: [String]
@@ -21,6 +21,10 @@ enum NLURoutes {
         }
     }
 
+    struct ModelList: APIModel {
+        let models: [ModelStore.Summary]
+    }
+
     static func add(to routes: ServiceRoutes, parser: TextParser, trainer: ModelTrainer?, maxCharacters: Int) {
         let environment = routes.environment
         @Sendable func requireStore() throws -> ModelStore {
@@ -28,7 +32,7 @@ enum NLURoutes {
         }
         @Sendable func modelName(_ context: ServiceRequestContext) throws -> String {
             let name = context.parameters.get("name") ?? ""
-            guard name.range(of: #"^[A-Za-z0-9_.-]{1,64}$"#, options: .regularExpression) != nil else {
+            guard name.range(of: TrainingData.namePattern, options: .regularExpression) != nil else {
                 throw ValidationError(field: "name", message: "must be 1 to 64 letters, digits, '_', '.' or '-'")
             }
             return name
@@ -37,8 +41,10 @@ enum NLURoutes {
         routes.post(
             "/v1/parse",
             summary: "Intent with ranking, entities with offsets and normalised values, and sentiment of {text, reference_time?, timezone?, model?}.",
+            body: .json(ParseRequest.self),
             responses: [
-                .ok: "The parse.", .unprocessableContent: "Empty or too long text, bad reference_time, timezone or model.",
+                .ok: .json(ParseResult.self, "The parse."),
+                .unprocessableContent: "Empty or too long text, bad reference_time, timezone or model.",
                 .serviceUnavailable: "The model is not loaded yet.",
             ]
         ) { request, context in
@@ -52,17 +58,15 @@ enum NLURoutes {
         routes.post(
             "/v1/parse/batch",
             summary: "Parses up to 100 {texts} sharing reference_time, timezone and model, with one embedder call.",
+            body: .json(BatchParseRequest.self),
             responses: [
-                .ok: "{results}, in the order of texts.",
+                .ok: .json(BatchParseResult.self, "One result per text, in the order of texts."),
                 .unprocessableContent: "No texts, more than 100, or a text that is empty or too long (texts[i]).",
                 .serviceUnavailable: "The model is not loaded yet.",
             ]
         ) { request, context in
             let body = try await request.decodeJSON(as: BatchParseRequest.self, context: context)
             let options = try ParseOptions(referenceTime: body.referenceTime, timezone: body.timezone, model: body.model)
-            guard (1...ParseOptions.maxBatch).contains(body.texts.count) else {
-                throw ValidationError(field: "texts", message: "must hold 1 to \(ParseOptions.maxBatch) texts")
-            }
             let problems = body.texts.enumerated().compactMap { ParseOptions.problem(with: $1, field: "texts[\($0)]", maxCharacters: maxCharacters) }
             guard problems.isEmpty else {
                 throw ValidationError(fields: problems, detail: problems.map { "\($0.field): \($0.message)" }.joined(separator: "; "))
@@ -73,8 +77,9 @@ enum NLURoutes {
             .put,
             "/v1/models/{name}",
             summary: "Trains a new version of a model from {intents: {name: [examples]}, entities?: {lookups?, regexes?}}.",
+            body: .json(TrainingData.self),
             responses: [
-                .created: "{name, version, intents, training_seconds, cross_validation: {accuracy, macro_f1}}.",
+                .created: .json(TrainingResponse.self, "Trained and stored as the model's newest version.").header("Location", "The model's URL."),
                 .unprocessableContent: "Training data problems, each named.",
                 .serviceUnavailable: "The database is not configured or not migrated yet.",
             ]
@@ -103,13 +108,13 @@ enum NLURoutes {
                 headers: [.location: "/v1/models/\(name)"]
             )
         }
-        routes.get("/v1/models", summary: "The newest version of every model.", responses: [.ok: "{models}."]) { _, _ in
-            JSONResponse(["models": try await requireStore().summaries()])
+        routes.get("/v1/models", summary: "The newest version of every model.", responses: [.ok: .json(ModelList.self, "The models.")]) { _, _ in
+            JSONResponse(ModelList(models: try await requireStore().summaries()))
         }
         routes.get(
             "/v1/models/{name}",
             summary: "A model's newest version with its training data.",
-            responses: [.ok: "The model.", .notFound: "No such model."]
+            responses: [.ok: .json(ModelStore.Summary.self, "The model with its training data."), .notFound: "No such model."]
         ) { _, context in
             let name = try modelName(context)
             let store = try requireStore()

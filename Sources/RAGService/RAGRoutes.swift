@@ -19,6 +19,10 @@ struct RAGRoutes: Sendable {
     /// `POST /v1/answer`'s `top_k` when none is given.
     static let answerTopK = 5
 
+    static let collection = QueryParameter<String>.string("collection", length: 1...200).describing("Only this collection's documents.")
+    static let limit = QueryParameter<Int>.limit(max: 200).describing("Documents per page; 50 when absent.")
+    static let cursor = QueryParameter<Int64>.sequenceCursor
+
     static func add(
         to routes: ServiceRoutes,
         embedder: any SentenceEmbedder,
@@ -48,11 +52,10 @@ struct RAGRoutes: Sendable {
 
         routes.post(
             "/v1/search",
-            summary:
-                "Ranked chunks for {query, collection?, filter? (metadata the document contains), top_k? (1–50, 10), mode?: hybrid|vector|keyword}.",
+            summary: "Ranked chunks for a query: hybrid (reciprocal rank fusion of vector and keyword), vector or keyword.",
+            body: .json(SearchRequest.self),
             responses: [
-                .ok:
-                    "{results: [{chunk_id, score, similarity, vector_rank, keyword_rank, document_id, item_id, title, metadata, text, page, start, end, heading}]}.",
+                .ok: .json(SearchResults.self, "The chunks, best first."),
                 .unprocessableContent: "Invalid fields, each named.",
             ],
             idempotent: true,
@@ -60,10 +63,10 @@ struct RAGRoutes: Sendable {
         )
         routes.post(
             "/v1/answer",
-            summary: "An answer to {question, collection?, filter?, top_k? (1–50, 5)} from the documents, with citations.",
+            summary: "An answer to a question from the documents, with citations ([n] in the answer is the n-th).",
+            body: .json(AnswerRequest.self),
             responses: [
-                .ok:
-                    "{answer, citations: [{document_id, item_id, title, page, chunk_id, quote}], mode: extractive|generative, degraded, found}; a failing model degrades to extractive, never an error.",
+                .ok: .json(Answer.self, "The answer; a failing model degrades to the extractive answer, never an error."),
                 .unprocessableContent: "Invalid fields, each named.",
             ],
             idempotent: true,
@@ -72,21 +75,22 @@ struct RAGRoutes: Sendable {
         routes.get(
             "/v1/collections",
             summary: "Every collection with its document and chunk counts.",
-            responses: [.ok: "{collections: [{name, documents, chunks, created_at}]}."],
+            responses: [.ok: .json(CollectionList.self, "The collections.")],
             handler: using { handlers, _, _ in
-                JSONResponse(["collections": try await handlers.store.collections()])
+                CollectionList(collections: try await handlers.store.collections())
             }
         )
         routes.get(
             "/v1/documents",
-            summary: "Indexed documents, newest first: ?collection=&limit= (1–200, 50)&cursor=.",
-            responses: [.ok: "{documents, next_cursor}.", .unprocessableContent: "Invalid query."],
+            summary: "Indexed documents, newest first.",
+            query: [Self.collection, Self.limit, Self.cursor],
+            responses: [.ok: .json(DocumentPage.self, "A page of documents."), .unprocessableContent: "Invalid query."],
             handler: using { try await $0.documents($1, $2) }
         )
         routes.get(
             "/v1/documents/{id}",
             summary: "A document with its chunk count and pages.",
-            responses: [.ok: "The document.", .notFound: "No such document."],
+            responses: [.ok: .json(DocumentView.self, "The document."), .notFound: "No such document."],
             handler: using { handlers, _, context in
                 guard let document = try await handlers.store.document(try Self.id(context)) else {
                     throw HTTPError(.notFound, message: "No such document.")
@@ -115,7 +119,7 @@ struct RAGRoutes: Sendable {
 
     // MARK: retrieval
 
-    struct SearchResults: ResponseEncodable {
+    struct SearchResults: APIModel, ResponseEncodable {
         let results: [SearchHit]
     }
 
@@ -124,7 +128,7 @@ struct RAGRoutes: Sendable {
         return SearchResults(results: try await retrieve(query).hits)
     }
 
-    struct AnswerRequest: Decodable {
+    struct AnswerRequest: APIModel {
         let question: String
         let collection: String?
         let filter: AnyJSON?
@@ -133,6 +137,14 @@ struct RAGRoutes: Sendable {
         enum CodingKeys: String, CodingKey {
             case question, collection, filter
             case topK = "top_k"
+        }
+
+        static var fieldConstraints: [String: FieldConstraint] {
+            [
+                "question": .length(1...SearchRequest.maxQueryCharacters), "collection": SearchRequest.collectionRule,
+                "filter": SearchRequest.filterRule,
+                "top_k": SearchRequest.topKRule.describing("How many chunks to answer from; \(answerTopK) when absent."),
+            ]
         }
     }
 
@@ -184,7 +196,11 @@ struct RAGRoutes: Sendable {
 
     // MARK: documents
 
-    struct DocumentPage: ResponseEncodable {
+    struct CollectionList: APIModel, ResponseEncodable {
+        let collections: [CollectionView]
+    }
+
+    struct DocumentPage: APIModel, ResponseEncodable {
         let documents: [DocumentView]
         let nextCursor: String?
 
@@ -196,10 +212,11 @@ struct RAGRoutes: Sendable {
 
     func documents(_ request: Request, _ context: ServiceRequestContext) async throws -> DocumentPage {
         var query = ListQuery(request)
-        let limit = query.limit(default: 50, max: 200)
-        let cursor = query.sequenceCursor()
+        let collection = query.value(Self.collection)
+        let limit = query.value(Self.limit) ?? 50
+        let cursor = query.value(Self.cursor)
         try query.validated()
-        let documents = try await store.documents(collection: query.string("collection"), limit: limit, before: cursor)
+        let documents = try await store.documents(collection: collection, limit: limit, before: cursor)
         return DocumentPage(documents: documents, nextCursor: ListQuery.nextSequenceCursor(of: documents, limit: limit, sequence: \.seq))
     }
 }

@@ -86,6 +86,50 @@ import Testing
         #expect(try Self.problems("[]")["body"] == "must be an object")
     }
 
+    /// A text or a list of texts, as embeddings' `input` is; beside an optional model.
+    struct Batch: APIModel {
+        enum Input: Codable, Sendable, JSONSchemaRepresentable {
+            case text(String)
+            case texts([String])
+
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.singleValueContainer()
+                if let text = try? container.decode(String.self) {
+                    self = .text(text)
+                } else {
+                    self = .texts(try container.decode([String].self))
+                }
+            }
+
+            func encode(to encoder: any Encoder) throws {}
+
+            static var jsonSchema: JSONSchema { .anyOf([.string, .array(of: .string)]) }
+            static var schemaPlaceholder: Input { .text("") }
+        }
+
+        let input: Input
+        let line: Line?
+    }
+
+    @Test func aValueOfSeveralShapesIsCheckedAgainstTheShapeItHas() throws {
+        let entry = SchemaCatalog.entry(of: Batch.self)
+        func problems(_ body: String) throws -> [String: String] {
+            let value = try JSONDecoder().decode(AnyJSON.self, from: Data(body.utf8))
+            return Dictionary(entry.validator.problems(in: value, against: entry.schema).map { ($0.field, $0.message) }) { first, _ in first }
+        }
+        #expect(try problems(#"{"input": "one"}"#).isEmpty)
+        #expect(try problems(#"{"input": ["one", "two"], "line": null}"#).isEmpty)
+        // The list's own problem, not "must be a string".
+        #expect(try problems(#"{"input": ["one", 3]}"#) == ["input[1]": "must be a string"])
+        #expect(try problems(#"{"input": 3}"#).keys.sorted() == ["input"])
+        // An optional model is its definition or null; a broken one is named inside.
+        #expect(try problems(#"{"input": "one", "line": {"sku": "a", "quantity": 0}}"#) == ["line.quantity": "must be at least 1"])
+        let batch = try Self.json(try #require(entry.definitions["Batch"]))
+        let line = try #require((batch["properties"] as? [String: [String: Any]])?["line"]?["anyOf"] as? [[String: Any]])
+        #expect(line.compactMap { $0["$ref"] as? String } == ["#/components/schemas/Line"])
+        #expect(line.contains { $0["type"] as? String == "null" })
+    }
+
     @Test func noStringOrKeyMayHoldUPlus0000AtAnyDepth() throws {
         let withNUL = Self.valid.replacingOccurrences(
             of: #""tags": {"x": 1}"#,

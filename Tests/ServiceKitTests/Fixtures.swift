@@ -4,7 +4,7 @@ import NIOConcurrencyHelpers
 import ServiceKit
 
 /// A service with routes that exercise each middleware: JSON validation, a route with its
-/// own body limit, a templated path, a slow handler, one that fails, and one that notes each
+/// own body limit, a templated path, slow handlers (one with a timeout of its own), one that fails, and one that notes each
 /// key it handles (so a test can tell whether a handler ran).
 enum Fixtures {
     /// The keys `/v1/mark/{key}` handled.
@@ -44,6 +44,19 @@ enum Fixtures {
                 context.parameters.get("id") ?? ""
             }
             routes.get("/v1/slow", summary: "Answers after ?seconds=.", responses: [.ok: "Slept."]) { request, _ in
+                let seconds = request.uri.queryParameters.get("seconds", as: Double.self) ?? 1
+                try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+                return "slept"
+            }
+            routes.on(
+                .get,
+                "/v1/patient",
+                summary: "Answers after ?seconds=, within a timeout of its own.",
+                responses: [.ok: "Slept."],
+                timeout: .seconds(4)
+            ) {
+                request,
+                _ in
                 let seconds = request.uri.queryParameters.get("seconds", as: Double.self) ?? 1
                 try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
                 return "slept"

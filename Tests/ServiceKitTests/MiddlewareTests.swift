@@ -188,6 +188,20 @@ import Testing
         }
     }
 
+    @Test func aRouteWithATimeoutOfItsOwnOutlastsTheDefault() async throws {
+        try await RunningService.with(Fixtures.service, settings: ["REQUEST_TIMEOUT_SECONDS": "1", "HEALTH_PROBE_TIMEOUT_SECONDS": "0.2"]) {
+            service in
+            let cut = try await service.send(.GET, "/v1/slow?seconds=2")
+            #expect(cut.status == 504)
+            let patient = try await service.send(.GET, "/v1/patient?seconds=2")
+            #expect(patient.status == 200)
+            let start = ContinuousClock.now
+            let tooSlow = try await service.send(.GET, "/v1/patient?seconds=30")
+            #expect(tooSlow.status == 504)
+            #expect(ContinuousClock.now - start < .seconds(10))
+        }
+    }
+
     @Test func errorsAreProblemDocuments() async throws {
         try await RunningService.with(Fixtures.service) { service in
             let json = [("Content-Type", "application/json")]

@@ -47,7 +47,7 @@ import Testing
             #expect(
                 Set(paths.keys) == [
                     "/health", "/ready", "/metrics", "/openapi.json", "/docs", "/docs/{asset}", "/v1/echo", "/v1/upload", "/v1/count",
-                    "/v1/items/{id}", "/v1/slow", "/v1/mark/{key}", "/v1/boom",
+                    "/v1/items/{id}", "/v1/slow", "/v1/patient", "/v1/mark/{key}", "/v1/boom",
                 ]
             )
             let item = try #require(paths["/v1/items/{id}"]?["get"] as? [String: Any])
@@ -62,7 +62,10 @@ import Testing
             for (path, operations) in paths {
                 for method in operations.keys {
                     let concrete = path.replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{asset}", with: "swagger-ui.css")
-                    let response = try await service.send(.init(rawValue: method.uppercased()), concrete + (path == "/v1/slow" ? "?seconds=0" : ""))
+                    let response = try await service.send(
+                        .init(rawValue: method.uppercased()),
+                        concrete + (["/v1/slow", "/v1/patient"].contains(path) ? "?seconds=0" : "")
+                    )
                     #expect(response.status != 404, "\(method) \(path)")
                 }
             }

@@ -1,6 +1,10 @@
+import ASRService
+import AgentService
 import Foundation
 import IngestionService
 import IntegrationsService
+import NLUService
+import RAGService
 import ServiceKit
 import TestSupport
 import Testing
@@ -39,24 +43,49 @@ import Testing
         ]
     }
 
+    /// What a client generator needs of every service: a schema for every answer with a body
+    /// and for every body a route takes, and every reference defined.
+    @Test(arguments: [
+        IngestionService.definition, ASRService.definition, NLUService.definition,
+        RAGService.definition, AgentService.definition, IntegrationsService.definition,
+    ])
+    func everyBodyOfEveryServiceHasASchema(definition: ServiceDefinition) async throws {
+        let body = try await RunningService.with(definition) { service in try await service.send(.GET, "/openapi.json").body }
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: [String: [String: Any]]])
+        var described = 0
+        for (path, operations) in paths {
+            for (method, operation) in operations {
+                let responses = try #require(operation["responses"] as? [String: [String: Any]])
+                for (status, response) in responses where status.hasPrefix("2") && status != "204" {
+                    let content = response["content"] as? [String: [String: Any]]
+                    #expect(
+                        content?.isEmpty == false && content?.values.allSatisfy { $0["schema"] != nil } == true,
+                        "\(method.uppercased()) \(path) \(status) has no response schema"
+                    )
+                    described += 1
+                }
+                if let body = operation["requestBody"] as? [String: Any] {
+                    let content = try #require(body["content"] as? [String: [String: Any]])
+                    #expect(!content.isEmpty && content.values.allSatisfy { $0["schema"] != nil }, "\(method.uppercased()) \(path) body")
+                } else {
+                    #expect(!["put", "patch"].contains(method), "\(method.uppercased()) \(path) takes no body")
+                }
+            }
+        }
+        #expect(described >= 3, "\(definition.name): only \(described) answers")
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: document, options: .withoutEscapingSlashes), as: UTF8.self)
+        for match in text.matches(of: /"#\/components\/schemas\/([^"]+)"/) {
+            #expect(schemas[String(match.1)] != nil, "\(definition.name) refers to \(match.1), which it does not define")
+        }
+    }
+
     @Test(arguments: [IngestionService.definition, IntegrationsService.definition])
     func schemathesisFindsNoContractFailure(definition: ServiceDefinition) async throws {
         let home = try TestEnvironment.makeScratchDirectory("schemathesis")
         let settings = definition.name == "integrations" ? Self.integrationsSettings : Self.settings
         try await RunningService.with(definition, settings: settings, waitForReady: true) { service in
-            let document = try await service.send(.GET, "/openapi.json", headers: [("X-API-Key", Self.key)]).json
-            for (path, operations) in try #require(document["paths"] as? [String: [String: [String: Any]]]) {
-                for (method, operation) in operations {
-                    let responses = try #require(operation["responses"] as? [String: [String: Any]])
-                    for (status, response) in responses where status.hasPrefix("2") {
-                        let content = response["content"] as? [String: [String: Any]]
-                        #expect(
-                            content?.isEmpty == false && content?.values.allSatisfy { $0["schema"] != nil } == true,
-                            "\(method) \(path) \(status) has no response schema"
-                        )
-                    }
-                }
-            }
             let output = try await runCommand(
                 try Self.tool("schemathesis"),
                 [

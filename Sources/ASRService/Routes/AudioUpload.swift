@@ -11,9 +11,16 @@ struct AudioUpload: Sendable {
     /// `timestamp_granularities[]`).
     let fields: [(name: String, value: String)]
 
-    /// Raw bodies with these types are read; libsndfile then tells what the bytes really are.
+    /// Raw bodies with these types, and any `audio/…`, are read; libsndfile then tells what the bytes really are.
+    static let otherRawTypes = ["application/octet-stream", "application/ogg", "video/ogg", "video/webm"]
+
     static func acceptsRaw(_ mediaType: String) -> Bool {
-        mediaType.hasPrefix("audio/") || ["application/octet-stream", "application/ogg", "video/ogg", "video/webm"].contains(mediaType)
+        mediaType.hasPrefix("audio/") || otherRawTypes.contains(mediaType)
+    }
+
+    /// The upload as a route declares it: raw audio, or multipart with part `file` and these text fields.
+    static func body(fields: [String: JSONSchema], required: [String] = []) -> RequestBodySpec {
+        RequestBodySpec.bytes(["audio/*"] + otherRawTypes).or(.multipart(files: ["file"], fields: fields, required: ["file"] + required))
     }
 
     init(request: Request, body: [UInt8], multipartOnly: Bool = false) throws {

@@ -12,13 +12,32 @@ struct OpenAITranscriptionRoutes {
         case verboseJSON = "verbose_json"
     }
 
+    /// The form's text fields beside `file`, as OpenAI's API has them.
+    static var formFields: [String: JSONSchema] {
+        var format = JSONSchema.string
+        format.enumValues = ResponseFormat.allCases.map(\.rawValue)
+        var granularity = JSONSchema.string
+        granularity.enumValues = ["segment", "word"]
+        var fields = TranscriptionFields.formFields.filter { $0.key != TranscriptionFields.words.name }
+        fields["model"] = JSONSchema.string
+        fields["response_format"] = format
+        fields["timestamp_granularities[]"] = .array(of: granularity)
+        return fields
+    }
+
     static func add(to routes: ServiceRoutes, speech: SpeechToText, settings: ASRSettings) {
         routes.post(
             "/v1/audio/transcriptions",
             summary:
-                "OpenAI-compatible transcription: multipart `file`, `model`, optional `language`, `prompt`, `temperature`, `response_format` (json, text, srt, vtt, verbose_json) and `timestamp_granularities[]` (segment, word).",
+                "OpenAI-compatible transcription of a multipart upload; `model` may name any model (asr serves its own), `timestamp_granularities[]` needs verbose_json.",
+            body: .multipart(files: ["file"], fields: formFields, required: ["file", "model"]),
             responses: [
-                .ok: "json {text}; verbose_json {task, language, duration, text, segments, words?}; text, srt or vtt as text.",
+                .ok: ResponseSpec.json(
+                    either: PlainTranscription.self,
+                    or: VerboseTranscription.self,
+                    "json or verbose_json, as response_format asks"
+                )
+                .or(.bytes(["text/plain", "text/vtt"], "text and srt as text/plain, vtt as text/vtt")),
                 .contentTooLarge: "Over MAX_AUDIO_BYTES or ASR_MAX_SECONDS.", .unsupportedMediaType: "Not multipart, or not audio.",
                 .unprocessableContent: "Corrupt audio, or invalid fields, each named.",
                 .serviceUnavailable: "The decoder queue is full (Retry-After).",
@@ -89,13 +108,13 @@ struct OpenAITranscriptionRoutes {
 }
 
 /// `response_format=json`.
-struct PlainTranscription: Encodable {
+struct PlainTranscription: APIModel {
     let text: String
 }
 
 /// `response_format=verbose_json`, field for field as OpenAI's SDKs parse it.
-struct VerboseTranscription: Encodable {
-    struct Segment: Encodable {
+struct VerboseTranscription: APIModel {
+    struct Segment: Codable, Sendable {
         let id: Int
         let seek: Int
         let start: Double
@@ -115,13 +134,13 @@ struct VerboseTranscription: Encodable {
         }
     }
 
-    struct Word: Encodable {
+    struct Word: Codable, Sendable {
         let word: String
         let start: Double
         let end: Double
     }
 
-    let task = "transcribe"
+    private(set) var task = "transcribe"
     let language: String
     let duration: Double
     let text: String
@@ -151,4 +170,6 @@ struct VerboseTranscription: Encodable {
             } : nil
         words = transcript.words?.map { Word(word: $0.word, start: $0.start, end: $0.end) }
     }
+
+    static var fieldConstraints: [String: FieldConstraint] { ["task": .oneOf(["transcribe"])] }
 }

@@ -29,6 +29,7 @@ struct StreamRoutes {
     }
 
     static let sampleRates = 8000...48_000
+    static let sampleRate = QueryParameter<Int>.integer("sample_rate", in: sampleRates).describing("Hz of the PCM sent; 16000 when absent.")
 
     static func add(to routes: ServiceRoutes, transcriber: Transcriber, settings: ASRSettings) {
         let slots = StreamSlots(
@@ -40,8 +41,8 @@ struct StreamRoutes {
         let logger = routes.environment.logger
         routes.webSocket(
             "/v1/stream",
-            summary:
-                "Live transcription over a WebSocket: 16-bit mono PCM in (?sample_rate=, default 16000; ?language=), JSON partial, final and summary messages out.",
+            summary: "Live transcription over a WebSocket: 16-bit mono PCM in, JSON partial, final and summary messages out.",
+            query: [Self.sampleRate, TranscriptionFields.language],
             responses: [.switchingProtocols: "The WebSocket session.", .unprocessableContent: "An invalid sample_rate or language."],
             admit: { request, _ in _ = try query(of: request) },
             session: { inbound, outbound, context in
@@ -147,27 +148,24 @@ struct StreamRoutes {
 
     /// `?sample_rate=` and `?language=`, each bad value named.
     static func query(of request: Request) throws -> (Int, TranscriptionOptions) {
-        let parameters = request.uri.queryParameters
-        var problems: [FieldError] = []
-        var rate = DecodedAudio.sampleRate
-        if let text = parameters.get("sample_rate") {
-            if let value = Int(text) {
-                rate = value
-            } else {
-                problems.append(FieldError(field: "sample_rate", message: "must be a whole number of Hz"))
-            }
-        }
-        guard problems.isEmpty else { throw ValidationError(fields: problems, detail: "The stream's parameters are not valid.") }
-        return try validated(sampleRate: rate, language: parameters.get("language").map { String($0) })
+        var query = ListQuery(request)
+        let rate = query.value(sampleRate) ?? DecodedAudio.sampleRate
+        let language = query.value(TranscriptionFields.language)
+        try query.validated()
+        return (rate, TranscriptionOptions(language: language))
     }
 
+    /// A session's setup message, read by the same rules as the query.
     static func validated(sampleRate: Int, language: String?) throws -> (Int, TranscriptionOptions) {
         var problems: [FieldError] = []
         if !sampleRates.contains(sampleRate) {
-            problems.append(FieldError(field: "sample_rate", message: "must be \(sampleRates.lowerBound) to \(sampleRates.upperBound) Hz"))
+            problems.append(FieldError(field: Self.sampleRate.name, message: Self.sampleRate.message))
         }
-        if let language, let problem = TranscriptionOptions.languageProblem(language) { problems.append(problem) }
+        let code = language.flatMap(TranscriptionFields.language.value(of:))
+        if language != nil, code == nil {
+            problems.append(FieldError(field: TranscriptionFields.language.name, message: TranscriptionFields.language.message))
+        }
         guard problems.isEmpty else { throw ValidationError(fields: problems, detail: "The stream's parameters are not valid.") }
-        return (sampleRate, TranscriptionOptions(language: language?.lowercased()))
+        return (sampleRate, TranscriptionOptions(language: code))
     }
 }

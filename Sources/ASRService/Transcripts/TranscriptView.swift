@@ -5,7 +5,7 @@ import ServiceKit
 import SpeechRecognition
 
 /// A stored transcript as asr's own routes show it.
-struct TranscriptView: ResponseEncodable, Sendable {
+struct TranscriptView: APIModel, ResponseEncodable {
     struct Segment: Codable, Sendable {
         let start: Double
         let end: Double
@@ -27,7 +27,7 @@ struct TranscriptView: ResponseEncodable, Sendable {
 
     let id: String
     /// The paging cursor; not shown.
-    let seq: Int64
+    private(set) var seq: Int64 = 0
     let itemID: String?
     let text: String
     let language: String
@@ -74,10 +74,12 @@ struct TranscriptView: ResponseEncodable, Sendable {
         case audioFormat = "audio_format"
         case createdAt = "created_at"
     }
+
+    static var fieldConstraints: [String: FieldConstraint] { ["id": .format("uuid"), "item_id": .format("uuid")] }
 }
 
 /// A page of `GET /v1/transcripts`.
-struct TranscriptPage: ResponseEncodable, Sendable {
+struct TranscriptPage: APIModel, ResponseEncodable {
     let transcripts: [TranscriptView]
     let nextCursor: String?
 

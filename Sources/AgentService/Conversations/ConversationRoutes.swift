@@ -45,24 +45,28 @@ struct ConversationRoutes: Sendable {
 
         routes.post(
             "/v1/conversations",
-            summary: "Starts a conversation {title?, metadata? (object)}.",
+            summary: "Starts a conversation; the body may be left out.",
+            body: .json(NewConversation.self).optional,
             responses: [
-                .created: "The conversation: {id, title, metadata, created_at, updated_at}.", .unprocessableContent: "Invalid fields, each named.",
+                .created: .json(ConversationView.self, "The conversation.").header("Location", "The conversation's URL."),
+                .unprocessableContent: "Invalid fields, each named.",
             ],
             idempotent: true,
             handler: using { try await $0.create($1, $2) }
         )
         routes.get(
             "/v1/conversations",
-            summary: "Conversations, newest first: ?limit= (1–200, 50)&cursor=.",
-            responses: [.ok: "{conversations, next_cursor}.", .unprocessableContent: "Invalid query."],
+            summary: "Conversations, newest first.",
+            query: [Self.conversationLimit, Self.cursor],
+            responses: [.ok: .json(ConversationPage.self, "A page of conversations."), .unprocessableContent: "Invalid query."],
             handler: using { try await $0.list($1, $2) }
         )
         routes.get(
             "/v1/conversations/{id}",
-            summary: "A conversation with its messages, oldest first: ?limit= (1–500, 100)&cursor=.",
+            summary: "A conversation with a page of its messages, oldest first.",
+            query: [Self.messageLimit, Self.cursor],
             responses: [
-                .ok: "{id, title, metadata, created_at, updated_at, messages: [{id, role, text, run_id, citations, created_at}], next_cursor}.",
+                .ok: .json(ConversationWithMessages.self, "The conversation and its messages."),
                 .notFound: "No such conversation.", .unprocessableContent: "Invalid query.",
             ],
             handler: using { try await $0.read($1, $2) }
@@ -81,9 +85,11 @@ struct ConversationRoutes: Sendable {
         )
         routes.post(
             "/v1/conversations/{id}/messages",
-            summary: "A user's turn {text}: starts a run. With Accept: text/event-stream the run's events stream back directly. Idempotent.",
+            summary: "A user's turn: starts a run. With Accept: text/event-stream the run's events stream back directly. Idempotent.",
+            body: .json(Turn.self),
             responses: [
-                .accepted: "The run started: {run_id, message_id, status, events_url}.", .ok: "With Accept: text/event-stream, the run's events.",
+                .accepted: .json(StartedRun.self, "The run started.").header("Location", "The run's URL."),
+                .ok: .eventStream("With Accept: text/event-stream, the run's events."),
                 .notFound: "No such conversation.", .unprocessableContent: "Empty or too long text.",
                 .serviceUnavailable: "Too many open event streams (Retry-After).",
             ],
@@ -94,15 +100,18 @@ struct ConversationRoutes: Sendable {
             "/v1/conversations/{id}/audio",
             summary:
                 "A spoken turn: the audio as a raw body with its type (audio/wav, audio/flac, audio/mpeg, audio/ogg…) or multipart with part `file`, up to MAX_AUDIO_BYTES, transcribed by asr; the transcript is the turn, and its run starts as a text turn's. With Accept: text/event-stream the run's events (the first is `transcript`) stream back directly. Idempotent.",
+            body: RequestBodySpec.bytes(["audio/*", "application/octet-stream"]).or(.multipart(files: ["file"], required: ["file"])),
             responses: [
-                .accepted: "The run started: {run_id, message_id, status, events_url, transcript: {id, text, duration_seconds}}.",
-                .ok: "With Accept: text/event-stream, the run's events.",
+                .accepted: .json(StartedRun.self, "The run started, with what asr heard.").header("Location", "The run's URL."),
+                .ok: .eventStream("With Accept: text/event-stream, the run's events; the first is `transcript`."),
                 .notFound: "No such conversation.", .contentTooLarge: "Over MAX_AUDIO_BYTES, or longer than asr takes.",
                 .unsupportedMediaType: "Not audio.",
                 .unprocessableContent: "Corrupt audio, or no speech was heard.",
                 .serviceUnavailable: "asr is down or busy, or too many open event streams (Retry-After).",
             ],
             bodyLimit: settings.maxAudioBytes,
+            // Transcribing takes as long as asr's policy allows, before the turn itself begins.
+            timeout: environment.settings.requestTimeout + asr.service.policy.settings.totalBudget,
             idempotent: true,
             handler: using { try await $0.spokenTurn($1, $2) }
         )
@@ -111,6 +120,10 @@ struct ConversationRoutes: Sendable {
     /// Without an answer of asr's own, how long a caller waits before sending the audio again.
     static let asrRetryAfter = "5"
 
+    static let conversationLimit = QueryParameter<Int>.limit(max: 200).describing("Conversations per page; 50 when absent.")
+    static let messageLimit = QueryParameter<Int>.limit(max: 500).describing("Messages per page; 100 when absent.")
+    static let cursor = QueryParameter<Int64>.sequenceCursor
+
     static func id(_ context: ServiceRequestContext) throws -> UUID {
         guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else {
             throw HTTPError(.notFound, message: "No such conversation.")
@@ -118,9 +131,11 @@ struct ConversationRoutes: Sendable {
         return id
     }
 
-    struct NewConversation: Decodable {
+    struct NewConversation: APIModel {
         let title: String?
         let metadata: AnyJSON?
+
+        static var fieldConstraints: [String: FieldConstraint] { ["title": .length(1...500), "metadata": .kind(.object)] }
     }
 
     func create(_ request: Request, _ context: ServiceRequestContext) async throws -> JSONResponse<ConversationView> {
@@ -138,7 +153,7 @@ struct ConversationRoutes: Sendable {
         return JSONResponse(conversation, status: .created, headers: [.location: "/v1/conversations/\(conversation.id)"])
     }
 
-    struct ConversationPage: ResponseEncodable {
+    struct ConversationPage: APIModel, ResponseEncodable {
         let conversations: [ConversationView]
         let nextCursor: String?
 
@@ -150,14 +165,15 @@ struct ConversationRoutes: Sendable {
 
     func list(_ request: Request, _ context: ServiceRequestContext) async throws -> ConversationPage {
         var query = ListQuery(request)
-        let limit = query.limit(default: 50, max: 200)
-        let cursor = query.sequenceCursor()
+        let limit = query.value(Self.conversationLimit) ?? 50
+        let cursor = query.value(Self.cursor)
         try query.validated()
         let page = try await conversations.conversations(limit: limit, before: cursor)
         return ConversationPage(conversations: page, nextCursor: ListQuery.nextSequenceCursor(of: page, limit: limit, sequence: \.seq))
     }
 
-    struct ConversationWithMessages: ResponseEncodable {
+    /// The conversation's own fields, with its messages beside them.
+    struct ConversationWithMessages: APIModel, ResponseEncodable {
         let conversation: ConversationView
         let messages: [MessageView]
         let nextCursor: String?
@@ -165,6 +181,19 @@ struct ConversationRoutes: Sendable {
         enum CodingKeys: String, CodingKey {
             case messages
             case nextCursor = "next_cursor"
+        }
+
+        init(conversation: ConversationView, messages: [MessageView], nextCursor: String?) {
+            self.conversation = conversation
+            self.messages = messages
+            self.nextCursor = nextCursor
+        }
+
+        init(from decoder: any Decoder) throws {
+            conversation = try ConversationView(from: decoder)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            messages = try container.decode([MessageView].self, forKey: .messages)
+            nextCursor = try container.decodeIfPresent(String.self, forKey: .nextCursor)
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -178,8 +207,8 @@ struct ConversationRoutes: Sendable {
     func read(_ request: Request, _ context: ServiceRequestContext) async throws -> ConversationWithMessages {
         let id = try Self.id(context)
         var query = ListQuery(request)
-        let limit = query.limit(default: 100, max: 500)
-        let cursor = query.sequenceCursor()
+        let limit = query.value(Self.messageLimit) ?? 100
+        let cursor = query.value(Self.cursor)
         try query.validated()
         guard let conversation = try await conversations.conversation(id) else { throw HTTPError(.notFound, message: "No such conversation.") }
         let messages = try await conversations.messages(id, limit: limit, after: cursor)
@@ -190,11 +219,11 @@ struct ConversationRoutes: Sendable {
         )
     }
 
-    struct Turn: Decodable {
+    struct Turn: APIModel {
         let text: String
     }
 
-    struct StartedRun: ResponseEncodable {
+    struct StartedRun: APIModel, ResponseEncodable {
         let runID: String
         let messageID: String
         let status: String
@@ -207,6 +236,10 @@ struct ConversationRoutes: Sendable {
             case runID = "run_id"
             case messageID = "message_id"
             case eventsURL = "events_url"
+        }
+
+        static var fieldConstraints: [String: FieldConstraint] {
+            ["run_id": .format("uuid"), "message_id": .format("uuid"), "status": .oneOf(RunStatus.allCases.map(\.rawValue))]
         }
     }
 

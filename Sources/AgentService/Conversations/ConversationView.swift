@@ -2,35 +2,42 @@ import Foundation
 import ServiceKit
 
 /// A conversation as the API shows it.
-struct ConversationView: Encodable, Sendable {
+struct ConversationView: APIModel {
     let id: String
     let title: String?
     let metadata: AnyJSON
     let createdAt: Date
     let updatedAt: Date
-    /// Where the list that holds it continues after it.
-    let seq: Int64
+    /// Where the list that holds it continues after it; not shown.
+    var seq: Int64 = 0
 
     enum CodingKeys: String, CodingKey {
         case id, title, metadata
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
+
+    static var fieldConstraints: [String: FieldConstraint] { ["id": .format("uuid"), "metadata": .kind(.object)] }
 }
 
 /// One message of a conversation: the user's turn or the assistant's reply.
-struct MessageView: Encodable, Sendable {
+struct MessageView: APIModel {
     let id: String
     let role: String
     let text: String
     let runID: String?
     let citations: [Citation]
     let createdAt: Date
-    let seq: Int64
+    /// Where the page that holds it continues after it; not shown.
+    var seq: Int64 = 0
 
     enum CodingKeys: String, CodingKey {
         case id, role, text, citations
         case runID = "run_id"
         case createdAt = "created_at"
+    }
+
+    static var fieldConstraints: [String: FieldConstraint] {
+        ["id": .format("uuid"), "run_id": .format("uuid"), "role": .oneOf(["user", "assistant"])]
     }
 }

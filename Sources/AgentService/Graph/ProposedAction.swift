@@ -1,3 +1,5 @@
+import ServiceKit
+
 /// A side effect the agent offers to carry out once a person approves it: an integrations
 /// delivery to `provider` (slack, pagerduty, webhook) at `target` saying `message`.
 struct ProposedAction: Codable, Sendable, Equatable {
@@ -9,7 +11,7 @@ struct ProposedAction: Codable, Sendable, Equatable {
 }
 
 /// A person's decision on a ``ProposedAction``.
-enum Approval: String, Codable, Sendable {
+enum Approval: String, Codable, Sendable, SchemaEnumeration {
     case approved, rejected
 }
 

@@ -45,7 +45,7 @@ struct RunRoutes: Sendable {
         routes.get(
             "/v1/runs/{id}",
             summary: "A run: status (running, awaiting_approval, completed, failed, cancelled), the current node and the steps so far.",
-            responses: [.ok: "The run.", .notFound: "No such run."],
+            responses: [.ok: .json(RunView.self, "The run."), .notFound: "No such run."],
             handler: using { handlers, _, context in
                 guard let run = try await handlers.runs.view(try Self.id(context)) else { throw HTTPError(.notFound, message: "No such run.") }
                 return JSONResponse(run)
@@ -54,7 +54,10 @@ struct RunRoutes: Sendable {
         routes.get(
             "/v1/runs/{id}/events",
             summary: "Server-Sent Events of a run; Last-Event-ID resumes on any replica; ends after the run does.",
-            responses: [.ok: "text/event-stream.", .notFound: "No such run.", .serviceUnavailable: "Too many open event streams (Retry-After)."],
+            responses: [
+                .ok: .eventStream("The run's events."), .notFound: "No such run.",
+                .serviceUnavailable: "Too many open event streams (Retry-After).",
+            ],
             handler: using { handlers, request, context in
                 let id = try Self.id(context)
                 guard try await handlers.runs.load(id) != nil else { throw HTTPError(.notFound, message: "No such run.") }
@@ -63,9 +66,10 @@ struct RunRoutes: Sendable {
         )
         routes.post(
             "/v1/runs/{id}/approve",
-            summary: "Approves the proposed action of a run awaiting approval, optionally edited: {action?: {target?, message?}}.",
+            summary: "Approves the proposed action of a run awaiting approval, optionally edited; the body may be left out.",
+            body: .json(Decision.self).optional,
             responses: [
-                .accepted: "The run carries on: {run_id, status, events_url}.", .notFound: "No such run.",
+                .accepted: .json(DecisionView.self, "The run carries on."), .notFound: "No such run.",
                 .conflict: "The run is not awaiting approval.", .unprocessableContent: "Invalid edits, each named.",
             ],
             idempotent: true,
@@ -75,7 +79,7 @@ struct RunRoutes: Sendable {
             "/v1/runs/{id}/reject",
             summary: "Rejects the proposed action of a run awaiting approval; nothing is sent.",
             responses: [
-                .accepted: "The run carries on to its reply: {run_id, status, events_url}.", .notFound: "No such run.",
+                .accepted: .json(DecisionView.self, "The run carries on to its reply."), .notFound: "No such run.",
                 .conflict: "The run is not awaiting approval.",
             ],
             idempotent: true,
@@ -84,7 +88,7 @@ struct RunRoutes: Sendable {
         routes.post(
             "/v1/runs/{id}/cancel",
             summary: "Cancels a run that is running or awaiting approval.",
-            responses: [.accepted: "Cancelled: {run_id, status}.", .notFound: "No such run.", .conflict: "The run has ended already."],
+            responses: [.accepted: .json(DecisionView.self, "Cancelled."), .notFound: "No such run.", .conflict: "The run has ended already."],
             idempotent: true,
             handler: using { try await $0.cancel($1, $2) }
         )
@@ -95,16 +99,19 @@ struct RunRoutes: Sendable {
         return id
     }
 
-    struct Decision: Decodable {
-        struct Edits: Decodable {
+    struct Decision: APIModel {
+        struct Edits: APIModel {
             let target: String?
             let message: String?
+
+            static var fieldConstraints: [String: FieldConstraint] { ["target": .length(1...2000)] }
+            static var schemaName: String { "ActionEdits" }
         }
 
         let action: Edits?
     }
 
-    struct DecisionView: ResponseEncodable {
+    struct DecisionView: APIModel, ResponseEncodable {
         let runID: String
         let status: String
         let eventsURL: String
@@ -113,6 +120,10 @@ struct RunRoutes: Sendable {
             case status
             case runID = "run_id"
             case eventsURL = "events_url"
+        }
+
+        static var fieldConstraints: [String: FieldConstraint] {
+            ["run_id": .format("uuid"), "status": .oneOf(RunStatus.allCases.map(\.rawValue))]
         }
     }
 

@@ -1,9 +1,10 @@
 import Foundation
+import ServiceKit
 
 /// `GET /v1/runs/{id}`: a run's status, the node it is at, and the steps it took.
-struct RunView: Encodable, Sendable {
+struct RunView: APIModel {
     /// One checkpointed step.
-    struct Step: Encodable, Sendable {
+    struct Step: Codable, Sendable {
         let step: Int
         let node: String
         let next: String?
@@ -42,5 +43,12 @@ struct RunView: Encodable, Sendable {
         case actionResult = "action_result"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
+    }
+
+    static var fieldConstraints: [String: FieldConstraint] {
+        [
+            "id": .format("uuid"), "conversation_id": .format("uuid"), "message_id": .format("uuid"),
+            "status": .oneOf(RunStatus.allCases.map(\.rawValue)),
+        ]
     }
 }

@@ -1,6 +1,6 @@
 /// An entity found in a text: what it is, where it is (in Unicode scalars of the input, so
 /// `text[start..<end]` is `text`), its normalised value, and which extractor found it.
-public struct Entity: Sendable, Equatable, Encodable {
+public struct Entity: Sendable, Equatable, Codable {
     public let entity: String
     public let text: String
     public let start: Int

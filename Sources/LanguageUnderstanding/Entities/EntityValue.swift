@@ -1,6 +1,6 @@
 /// A normalised entity value, encoded as the JSON a client reads (`{"value": 25}`,
 /// `{"type": "interval", "from": …, "to": …, "grain": "hour"}`, …).
-public indirect enum EntityValue: Sendable, Equatable, Encodable {
+public indirect enum EntityValue: Sendable, Equatable, Codable {
     case number(Double)
     case string(String)
     case bool(Bool)
@@ -23,6 +23,19 @@ public indirect enum EntityValue: Sendable, Equatable, Encodable {
     public var string: String? {
         if case .string(let value) = self { return value }
         return nil
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else {
+            self = .object(try container.decode([String: EntityValue].self))
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {

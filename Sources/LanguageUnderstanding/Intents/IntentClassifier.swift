@@ -31,7 +31,7 @@ public struct IntentClassifier: Sendable, Codable, Equatable {
 }
 
 /// An intent and how confident the classifier is in it.
-public struct ScoredIntent: Sendable, Equatable, Encodable {
+public struct ScoredIntent: Sendable, Equatable, Codable {
     public let name: String
     public let confidence: Double
 }

@@ -5,6 +5,8 @@ import Foundation
 public struct TrainingData: Sendable, Codable, Equatable {
     public static let minimumIntents = 2
     public static let minimumExamples = 5
+    /// What a model's, an intent's and an entity's name may be.
+    public static let namePattern = #"^[A-Za-z0-9_.-]{1,64}$"#
 
     public let intents: [String: [String]]
     public let entities: EntityRules?
@@ -31,7 +33,7 @@ public struct TrainingData: Sendable, Codable, Equatable {
         var owners: [String: String] = [:]
         for name in intentNames {
             let examples = intents[name]!
-            if name.range(of: #"^[A-Za-z0-9_.-]{1,64}$"#, options: .regularExpression) == nil {
+            if name.range(of: TrainingData.namePattern, options: .regularExpression) == nil {
                 problems.append(("intents.\(name)", "an intent name is 1 to 64 letters, digits, '_', '.' or '-'"))
             }
             if examples.count < Self.minimumExamples {
@@ -79,7 +81,7 @@ public struct EntityRules: Sendable, Codable, Equatable {
         func checkName(_ name: String, field: String) {
             if Self.builtinDimensions.contains(name) {
                 problems.append((field, "\(name) is a built-in dimension"))
-            } else if name.range(of: #"^[A-Za-z0-9_.-]{1,64}$"#, options: .regularExpression) == nil {
+            } else if name.range(of: TrainingData.namePattern, options: .regularExpression) == nil {
                 problems.append((field, "an entity name is 1 to 64 letters, digits, '_', '.' or '-'"))
             }
         }

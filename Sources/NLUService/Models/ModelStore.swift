@@ -8,7 +8,7 @@ struct ModelStore: Sendable {
     let database: Database
 
     /// What is known about one stored version without its weights.
-    struct Summary: Sendable, Encodable {
+    struct Summary: APIModel {
         let name: String
         let version: Int
         let intents: [String]
@@ -26,6 +26,8 @@ struct ModelStore: Sendable {
             case trainingSeconds = "training_seconds"
             case createdAt = "created_at"
         }
+
+        static var schemaName: String { "ModelSummary" }
     }
 
     /// Stores a trained model as the next version of `name`, numbered under a per-name lock so

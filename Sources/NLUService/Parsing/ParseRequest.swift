@@ -1,9 +1,10 @@
 import Foundation
+import LanguageUnderstanding
 import ServiceKit
 
 /// `POST /v1/parse`: one text, said at `reference_time` (RFC 3339, default now) in `timezone`
 /// (IANA, default UTC), understood with `model` (default `assistant`).
-struct ParseRequest: Decodable, Sendable {
+struct ParseRequest: APIModel {
     let text: String
     let referenceTime: String?
     let timezone: String?
@@ -13,10 +14,12 @@ struct ParseRequest: Decodable, Sendable {
         case text, timezone, model
         case referenceTime = "reference_time"
     }
+
+    static var fieldConstraints: [String: FieldConstraint] { ParseOptions.sharedFieldConstraints }
 }
 
 /// `POST /v1/parse/batch`: up to ``ParseOptions/maxBatch`` texts sharing the other fields.
-struct BatchParseRequest: Decodable, Sendable {
+struct BatchParseRequest: APIModel {
     let texts: [String]
     let referenceTime: String?
     let timezone: String?
@@ -25,6 +28,10 @@ struct BatchParseRequest: Decodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case texts, timezone, model
         case referenceTime = "reference_time"
+    }
+
+    static var fieldConstraints: [String: FieldConstraint] {
+        ParseOptions.sharedFieldConstraints.merging(["texts": .items(1...ParseOptions.maxBatch)]) { _, new in new }
     }
 }
 
@@ -37,12 +44,21 @@ struct ParseOptions: Sendable {
     let timeZone: TimeZone
     let model: String
 
-    /// Checks the shared fields, naming each that is wrong.
+    /// The rules of the fields both parse requests share that their schema states.
+    static var sharedFieldConstraints: [String: FieldConstraint] {
+        [
+            "reference_time": .format("date-time").describing("When the text was said (RFC 3339); now when absent."),
+            "timezone": .describing("An IANA time zone such as Europe/Berlin; UTC when absent."),
+            "model": .pattern(TrainingData.namePattern).describing("The model to parse with; `\(defaultModel)` when absent."),
+        ]
+    }
+
+    /// Reads the shared fields (their schema was checked), naming each that is still wrong.
     init(referenceTime: String?, timezone: String?, model: String?, now: Date = Date()) throws {
         var problems: [FieldError] = []
         var reference = now
         if let referenceTime {
-            if let parsed = Self.rfc3339(referenceTime) {
+            if let parsed = RFC3339.date(from: referenceTime) {
                 reference = parsed
             } else {
                 problems.append(FieldError(field: "reference_time", message: "must be an RFC 3339 date-time such as 2026-03-04T10:00:00Z"))
@@ -57,22 +73,12 @@ struct ParseOptions: Sendable {
                 problems.append(FieldError(field: "timezone", message: "must be an IANA time zone such as Europe/Berlin"))
             }
         }
-        if let model, model.range(of: #"^[A-Za-z0-9_.-]{1,64}$"#, options: .regularExpression) == nil {
-            problems.append(FieldError(field: "model", message: "must be 1 to 64 letters, digits, '_', '.' or '-'"))
-        }
         guard problems.isEmpty else {
             throw ValidationError(fields: problems, detail: problems.map { "\($0.field): \($0.message)" }.joined(separator: "; "))
         }
         self.referenceTime = reference
         self.timeZone = zone
         self.model = model ?? Self.defaultModel
-    }
-
-    static func rfc3339(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
     }
 
     /// The problem with one text, if any: empty, whitespace only, or longer than `maxCharacters` scalars.

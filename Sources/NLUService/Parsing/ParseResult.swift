@@ -1,7 +1,8 @@
 import LanguageUnderstanding
+import ServiceKit
 
 /// What `POST /v1/parse` answers for one text.
-struct ParseResult: Encodable, Sendable {
+struct ParseResult: APIModel {
     let text: String
     let intent: ScoredIntent
     let ranking: [ScoredIntent]
@@ -17,6 +18,6 @@ struct ParseResult: Encodable, Sendable {
 }
 
 /// What `POST /v1/parse/batch` answers: one result per text, in order.
-struct BatchParseResult: Encodable, Sendable {
+struct BatchParseResult: APIModel {
     let results: [ParseResult]
 }

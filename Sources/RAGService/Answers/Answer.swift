@@ -1,9 +1,10 @@
 import Foundation
 import Hummingbird
+import ServiceKit
 
 /// The reply of `POST /v1/answer`: the answer, the passages it rests on, and how it was made.
-struct Answer: ResponseEncodable, Sendable {
-    enum Mode: String, Encodable, Sendable {
+struct Answer: APIModel, ResponseEncodable {
+    enum Mode: String, Codable, Sendable, SchemaEnumeration {
         /// Sentences quoted from the documents.
         case extractive
         /// Written by a language model from the retrieved chunks.
@@ -21,7 +22,7 @@ struct Answer: ResponseEncodable, Sendable {
 }
 
 /// Where a sentence of an answer comes from; `[n]` in the answer is the n-th citation.
-struct Citation: Encodable, Sendable {
+struct Citation: APIModel {
     let documentID: String
     let itemID: String
     let title: String
@@ -35,4 +36,6 @@ struct Citation: Encodable, Sendable {
         case itemID = "item_id"
         case chunkID = "chunk_id"
     }
+
+    static var fieldConstraints: [String: FieldConstraint] { ["document_id": .format("uuid"), "item_id": .format("uuid")] }
 }

@@ -4,8 +4,8 @@ import ServiceKit
 /// text or a list of texts; `encoding_format` is `float` (the default) or `base64`
 /// (little-endian float32, what OpenAI's own clients ask for); `dimensions`, if given, must
 /// be the model's; `user` is accepted and ignored.
-struct EmbeddingsRequest: Decodable, Sendable {
-    enum Input: Decodable, Sendable {
+struct EmbeddingsRequest: APIModel {
+    enum Input: Codable, Sendable, JSONSchemaRepresentable {
         case text(String)
         case texts([String])
 
@@ -18,6 +18,17 @@ struct EmbeddingsRequest: Decodable, Sendable {
             }
         }
 
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .text(let text): try container.encode(text)
+            case .texts(let texts): try container.encode(texts)
+            }
+        }
+
+        static var jsonSchema: JSONSchema { .anyOf([.string, .array(of: .string)]) }
+        static var schemaPlaceholder: Input { .text("") }
+
         var texts: [String] {
             switch self {
             case .text(let text): [text]
@@ -26,7 +37,7 @@ struct EmbeddingsRequest: Decodable, Sendable {
         }
     }
 
-    enum EncodingFormat: String, Decodable, Sendable {
+    enum EncodingFormat: String, Codable, Sendable, SchemaEnumeration {
         case float, base64
     }
 
@@ -39,6 +50,13 @@ struct EmbeddingsRequest: Decodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case input, model, dimensions, user
         case encodingFormat = "encoding_format"
+    }
+
+    static var fieldConstraints: [String: FieldConstraint] {
+        [
+            "input": .describing("A text or a list of texts."), "encoding_format": .describing("float when absent."),
+            "user": .describing("Accepted and ignored."),
+        ]
     }
 
     /// The texts to embed, once the request is known to be one this server can answer.

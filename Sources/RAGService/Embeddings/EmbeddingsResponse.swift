@@ -1,17 +1,21 @@
 import Foundation
 import Inference
+import ServiceKit
 
 /// The answer of `POST /v1/embeddings` in OpenAI's shape:
 /// `{object: "list", data: [{object: "embedding", index, embedding}], model, usage}`.
-struct EmbeddingsResponse: Encodable, Sendable {
-    struct Item: Encodable, Sendable {
-        let object = "embedding"
+struct EmbeddingsResponse: APIModel {
+    struct Item: APIModel {
+        private(set) var object = "embedding"
         let index: Int
         let embedding: Vector
+
+        static var fieldConstraints: [String: FieldConstraint] { ["object": .oneOf(["embedding"])] }
+        static var schemaName: String { "Embedding" }
     }
 
     /// A vector as JSON numbers, or as base64 of its little-endian float32 bytes.
-    enum Vector: Encodable, Sendable {
+    enum Vector: Codable, Sendable, JSONSchemaRepresentable {
         case floats([Float])
         case base64(String)
 
@@ -25,6 +29,15 @@ struct EmbeddingsResponse: Encodable, Sendable {
             }
         }
 
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let text = try? container.decode(String.self) {
+                self = .base64(text)
+            } else {
+                self = .floats(try container.decode([Float].self))
+            }
+        }
+
         func encode(to encoder: any Encoder) throws {
             var container = encoder.singleValueContainer()
             switch self {
@@ -32,10 +45,13 @@ struct EmbeddingsResponse: Encodable, Sendable {
             case .base64(let text): try container.encode(text)
             }
         }
+
+        static var jsonSchema: JSONSchema { .anyOf([.array(of: .number), .string]) }
+        static var schemaPlaceholder: Vector { .floats([]) }
     }
 
     /// Word pieces the model read, `[CLS]` and `[SEP]` included; the two counts are equal.
-    struct Usage: Encodable, Sendable {
+    struct Usage: Codable, Sendable {
         let promptTokens: Int
         let totalTokens: Int
 
@@ -45,10 +61,12 @@ struct EmbeddingsResponse: Encodable, Sendable {
         }
     }
 
-    let object = "list"
+    private(set) var object = "list"
     let data: [Item]
     let model: String
     let usage: Usage
+
+    static var fieldConstraints: [String: FieldConstraint] { ["object": .oneOf(["list"])] }
 
     init(_ embeddings: [TextEmbedding], model: String, format: EmbeddingsRequest.EncodingFormat) {
         data = embeddings.enumerated().map { Item(index: $0, embedding: Vector($1.vector, format: format)) }

@@ -9,9 +9,10 @@ enum EmbeddingsRoutes {
         routes.post(
             "/v1/embeddings",
             summary:
-                "OpenAI-compatible embeddings {input: text or [texts], model: \"\(embedder.modelName)\", encoding_format?}: one \(embedder.dimension)-dimensional unit vector per text, texts past \(embedder.model.tokenizer.maxSequenceLength) word pieces truncated.",
+                "OpenAI-compatible embeddings (model \"\(embedder.modelName)\"): one \(embedder.dimension)-dimensional unit vector per text, texts past \(embedder.model.tokenizer.maxSequenceLength) word pieces truncated.",
+            body: .json(EmbeddingsRequest.self),
             responses: [
-                .ok: "{object: list, data: [{object: embedding, index, embedding}], model, usage}.",
+                .ok: .json(EmbeddingsResponse.self, "One embedding per input text, in order."),
                 .unprocessableContent: "Empty or too long input list, a non-string item, an unknown model.",
             ],
             idempotent: true

@@ -2,7 +2,7 @@ import Foundation
 import ServiceKit
 
 /// One ranked chunk of `POST /v1/search`, with the document it came from.
-struct SearchHit: Encodable, Sendable {
+struct SearchHit: APIModel {
     let chunkID: Int64
     /// The mode's own score: the fused score (hybrid), cosine similarity (vector) or full-text rank (keyword).
     let score: Double
@@ -30,4 +30,6 @@ struct SearchHit: Encodable, Sendable {
         case documentID = "document_id"
         case itemID = "item_id"
     }
+
+    static var fieldConstraints: [String: FieldConstraint] { ["document_id": .format("uuid"), "item_id": .format("uuid")] }
 }

@@ -2,9 +2,9 @@ import Foundation
 import ServiceKit
 
 /// The body of `POST /v1/search`: `{query, collection?, filter?, top_k?, mode?}`.
-struct SearchRequest: Decodable, Sendable {
+struct SearchRequest: APIModel {
     /// How chunks are ranked.
-    enum Mode: String, Decodable, Sendable, CaseIterable {
+    enum Mode: String, Codable, Sendable, SchemaEnumeration {
         /// Reciprocal rank fusion of the vector and keyword rankings.
         case hybrid
         /// Cosine similarity of the embeddings.
@@ -23,10 +23,21 @@ struct SearchRequest: Decodable, Sendable {
     static let maxTopK = 50
     static let defaultTopK = 10
     static let maxQueryCharacters = 2000
+    /// The rules of a collection's name, as ingestion takes it.
+    static let collectionRule = FieldConstraint.length(1...200).describing("Only this collection's documents.")
+    static let filterRule = FieldConstraint.kind(.object).describing("Metadata the document must contain: equal values for the keys given.")
+    static let topKRule = FieldConstraint.range(1...Double(maxTopK))
 
     enum CodingKeys: String, CodingKey {
         case query, collection, filter, mode
         case topK = "top_k"
+    }
+
+    static var fieldConstraints: [String: FieldConstraint] {
+        [
+            "query": .length(1...maxQueryCharacters), "collection": collectionRule, "filter": filterRule,
+            "top_k": topKRule.describing("How many chunks; \(defaultTopK) when absent."), "mode": .describing("hybrid when absent."),
+        ]
     }
 
     /// The search to run, once every field is known to be usable.

@@ -4,10 +4,10 @@ import PostgresNIO
 import ServiceKit
 
 /// A document as `GET /v1/documents` and `GET /v1/documents/{id}` show it.
-struct DocumentView: ResponseEncodable, Sendable {
+struct DocumentView: APIModel, ResponseEncodable {
     let id: String
     /// The paging cursor; not shown.
-    let seq: Int64
+    private(set) var seq: Int64 = 0
     let itemID: String
     let collection: String
     let title: String
@@ -37,10 +37,12 @@ struct DocumentView: ResponseEncodable, Sendable {
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
+
+    static var fieldConstraints: [String: FieldConstraint] { ["id": .format("uuid"), "item_id": .format("uuid"), "metadata": .kind(.object)] }
 }
 
 /// A collection with how much it holds, for `GET /v1/collections`.
-struct CollectionView: Encodable, Sendable {
+struct CollectionView: APIModel {
     let name: String
     let documents: Int
     let chunks: Int

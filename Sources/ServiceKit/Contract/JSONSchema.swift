@@ -23,6 +23,8 @@ public struct JSONSchema: Sendable, Equatable, Encodable {
     public var required: [String]?
     /// The name of a schema under `components/schemas` this one stands for.
     public var reference: String?
+    /// Shapes of which the value must match at least one (a text or a list of texts, say).
+    public var anyOf: [JSONSchema]?
     // One element or none: arrays let the type hold itself.
     private var itemsBox: [JSONSchema] = []
     private var additionalBox: [JSONSchema] = []
@@ -68,6 +70,13 @@ public struct JSONSchema: Sendable, Equatable, Encodable {
         return schema
     }
 
+    /// A value of any of these shapes.
+    public static func anyOf(_ variants: [JSONSchema]) -> JSONSchema {
+        var schema = JSONSchema()
+        schema.anyOf = variants
+        return schema
+    }
+
     public static func reference(_ name: String) -> JSONSchema {
         var schema = JSONSchema()
         schema.reference = name
@@ -86,6 +95,11 @@ public struct JSONSchema: Sendable, Equatable, Encodable {
 
     /// The same schema also allowing `null`.
     var allowingNull: JSONSchema {
+        let null = JSONSchema(.null)
+        if let variants = anyOf {
+            return variants.contains(null) ? self : .anyOf(variants + [null])
+        }
+        if reference != nil { return .anyOf([self, null]) }
         guard !types.isEmpty, !types.contains(.null) else { return self }
         var schema = self
         schema.types.append(.null)
@@ -94,7 +108,7 @@ public struct JSONSchema: Sendable, Equatable, Encodable {
 
     private enum CodingKeys: String, CodingKey {
         case type, format, description, minLength, maxLength, pattern, minimum, maximum, minItems, maxItems, properties, required, items,
-            additionalProperties
+            additionalProperties, anyOf
         case enumValues = "enum"
         case reference = "$ref"
     }
@@ -125,5 +139,6 @@ public struct JSONSchema: Sendable, Equatable, Encodable {
         }
         try container.encodeIfPresent(items, forKey: .items)
         try container.encodeIfPresent(additionalProperties, forKey: .additionalProperties)
+        try container.encodeIfPresent(anyOf, forKey: .anyOf)
     }
 }

@@ -6,7 +6,8 @@ import Foundation
 public struct QueryParameter<Value: Sendable>: QueryParameterDeclaring {
     public let name: String
     public let schema: JSONSchema
-    let message: String
+    /// What a rejected value is told.
+    public let message: String
     let parse: @Sendable (String) -> Value?
 
     public init(_ name: String, schema: JSONSchema, message: String, parse: @escaping @Sendable (String) -> Value?) {
@@ -14,6 +15,11 @@ public struct QueryParameter<Value: Sendable>: QueryParameterDeclaring {
         self.schema = schema
         self.message = message
         self.parse = parse
+    }
+
+    /// `text` read by the parameter's rule; nil when the rule rejects it.
+    public func value(of text: String) -> Value? {
+        parse(text)
     }
 
     /// The same parameter with a description in the document.
@@ -44,6 +50,15 @@ extension QueryParameter where Value == Int {
     /// `limit`: how many rows a page holds, 1 to `max`.
     public static func limit(max: Int) -> QueryParameter {
         integer("limit", in: 1...max)
+    }
+}
+
+extension QueryParameter where Value == Int64 {
+    /// `cursor`: the sequence number of the last row of the page before, as
+    /// ``ListQuery/nextSequenceCursor(of:limit:sequence:)`` issues it (a table's `seq` column).
+    public static var sequenceCursor: QueryParameter {
+        QueryParameter("cursor", schema: .pattern("^[0-9]{1,18}$"), message: "is not a cursor this service issued") { Int64($0) }
+            .describing("Where the page starts: the `next_cursor` of the page before.")
     }
 }
 

@@ -24,6 +24,11 @@ public struct RequestBodySpec: Sendable {
         RequestBodySpec(contents: mediaTypes.map(MessageContent.bytes), required: true)
     }
 
+    /// The same body, which a request may leave out.
+    public var optional: RequestBodySpec {
+        RequestBodySpec(contents: contents, required: false)
+    }
+
     /// Either this body or `other`, told apart by `Content-Type`.
     public func or(_ other: RequestBodySpec) -> RequestBodySpec {
         RequestBodySpec(contents: contents + other.contents, required: required && other.required)

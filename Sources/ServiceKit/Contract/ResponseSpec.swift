@@ -20,6 +20,21 @@ public struct ResponseSpec: Sendable, ExpressibleByStringLiteral {
         ResponseSpec(description: description, contents: [.json(type)])
     }
 
+    /// JSON of one of two types, as a field of the request chooses.
+    public static func json<First: APIModel, Second: APIModel>(
+        either first: First.Type,
+        or second: Second.Type,
+        _ description: String
+    ) -> ResponseSpec {
+        let (one, other) = (MessageContent.json(first), MessageContent.json(second))
+        let either = MessageContent(
+            mediaType: "application/json",
+            schema: .anyOf([one.schema, other.schema]),
+            definitions: one.definitions.merging(other.definitions) { kept, _ in kept }
+        )
+        return ResponseSpec(description: description, contents: [either])
+    }
+
     /// `text/event-stream`: Server-Sent Events, each described by its fields.
     public static func eventStream(_ description: String) -> ResponseSpec {
         let event = JSONSchema.object(["id": .string, "event": .string, "data": .string, "retry": .integer])
@@ -29,6 +44,11 @@ public struct ResponseSpec: Sendable, ExpressibleByStringLiteral {
     /// Bytes of one of `mediaTypes` (or of whatever type was stored, for `*/*`).
     public static func bytes(_ mediaTypes: [String], _ description: String) -> ResponseSpec {
         ResponseSpec(description: description, contents: mediaTypes.map(MessageContent.bytes))
+    }
+
+    /// The same response, also in `other`'s media types (the request's `Accept` or a field choosing).
+    public func or(_ other: ResponseSpec) -> ResponseSpec {
+        ResponseSpec(description: description, contents: contents + other.contents, headers: headers.merging(other.headers) { own, _ in own })
     }
 
     /// The same response, documenting a header it carries (such as `Location`).

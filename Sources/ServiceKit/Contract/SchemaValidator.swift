@@ -23,6 +23,24 @@ struct SchemaValidator {
             fail("must not contain U+0000")
             return
         }
+        if let variants = schema.anyOf {
+            var closest: (problems: [FieldError], sameType: Bool)?
+            for variant in variants {
+                var attempt: [FieldError] = []
+                check(value, variant, path: path, into: &attempt)
+                if attempt.isEmpty { return }
+                let shape = variant.reference.flatMap { definitions[$0] } ?? variant
+                let sameType = shape.types.contains { Self.value(value, is: $0) }
+                // A variant of the value's own type says best what is wrong (`input[1]`, not
+                // "input must be a string"); among equals, the one with the fewest problems.
+                if let best = closest, best.sameType && !sameType || best.sameType == sameType && best.problems.count <= attempt.count {
+                    continue
+                }
+                closest = (attempt, sameType)
+            }
+            problems += closest?.problems ?? []
+            return
+        }
         guard schema.types.isEmpty || schema.types.contains(where: { Self.value(value, is: $0) }) else {
             fail(Self.expectation(schema.types))
             return

@@ -10,18 +10,8 @@ public struct ListQuery {
         parameters = request.uri.queryParameters
     }
 
-    public func string(_ name: String) -> String? {
+    private func string(_ name: String) -> String? {
         parameters.get(name).map { String($0) }
-    }
-
-    /// `limit`, or `defaultLimit` when it is absent; a value outside `1...maxLimit` is a problem.
-    public mutating func limit(default defaultLimit: Int, max maxLimit: Int) -> Int {
-        guard let text = string("limit") else { return defaultLimit }
-        guard let value = Int(text), (1...maxLimit).contains(value) else {
-            problems.append(FieldError(field: "limit", message: "must be 1 to \(maxLimit)"))
-            return defaultLimit
-        }
-        return value
     }
 
     /// `name` read by `parse`, nil when absent; a value `parse` rejects is a problem, `message` saying why.
@@ -32,12 +22,6 @@ public struct ListQuery {
             return nil
         }
         return value
-    }
-
-    /// `cursor` as the sequence number of the last row of the previous page (a table's
-    /// `seq` column), the cursor that ``nextSequenceCursor(of:limit:sequence:)`` issues.
-    public mutating func sequenceCursor() -> Int64? {
-        value("cursor", message: "is not a cursor this service issued") { Int64($0) }
     }
 
     /// The cursor of the page after `page`: the sequence number of its last row, or nil when

@@ -122,13 +122,15 @@ public struct ServiceApplication {
                 )
             )
         }
-        router.add(middleware: TimeoutMiddleware(timeout: settings.requestTimeout, metrics: metrics))
+        let timeouts = routes.timeouts
+        router.add(middleware: TimeoutMiddleware(timeout: settings.requestTimeout, routeTimeouts: timeouts, metrics: metrics))
         router.add(
             middleware: IdempotencyMiddleware(
                 routes: routes.idempotentRoutes,
                 store: IdempotencyStore(service: definition.name, fallback: RedisFallback(feature: "idempotency", redis: redis, logger: logger)),
                 ttl: settings.idempotencyTTL,
-                claimTTL: settings.requestTimeout + .seconds(5),
+                // A claim outlives the longest request that can hold it.
+                claimTTL: timeouts.values.reduce(settings.requestTimeout) { max($0, $1) } + .seconds(5),
                 metrics: metrics
             )
         )

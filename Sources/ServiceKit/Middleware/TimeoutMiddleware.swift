@@ -1,6 +1,6 @@
 import Hummingbird
 
-/// Bounds every request by `REQUEST_TIMEOUT_SECONDS` and by the caller's
+/// Bounds every request by `REQUEST_TIMEOUT_SECONDS` (or its route's own timeout) and by the caller's
 /// `X-Request-Deadline` (see ``RequestDeadline``), whichever ends first: past it the handler
 /// is cancelled and the answer is 504. A request whose caller's deadline has already passed is
 /// refused with 504 before anything else runs; a malformed header is a 400 naming it. The
@@ -8,15 +8,18 @@ import Hummingbird
 public struct TimeoutMiddleware: RouterMiddleware {
     public typealias Context = ServiceRequestContext
 
-    let timeout: Duration
+    let defaultTimeout: Duration
+    let routeTimeouts: [RouteKey: Duration]
     let metrics: ServiceMetrics
 
-    public init(timeout: Duration, metrics: ServiceMetrics) {
-        self.timeout = timeout
+    public init(timeout: Duration, routeTimeouts: [RouteKey: Duration] = [:], metrics: ServiceMetrics) {
+        self.defaultTimeout = timeout
+        self.routeTimeouts = routeTimeouts
         self.metrics = metrics
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let timeout = context.endpointPath.flatMap { routeTimeouts[RouteKey(request.method, normalized: $0)] } ?? defaultTimeout
         var deadline = ContinuousClock.now + timeout
         var callerSet = false
         if let header = request.headers[.requestDeadline] {

@@ -13,6 +13,7 @@ public final class ServiceRoutes {
         let key: RouteKey
         let operation: OpenAPIOperation
         let bodyLimit: Int?
+        let timeout: Duration?
         let idempotent: Bool
         let rateLimits: [RateLimit]?
         let handler: Handler
@@ -36,8 +37,8 @@ public final class ServiceRoutes {
 
     /// Declares an endpoint. `path` uses `{name}` for parameters; `responses` maps each status
     /// the endpoint answers to what it means and carries (``ResponseSpec``); `body` is what it
-    /// accepts and `query` the parameters it reads; `bodyLimit` raises `MAX_REQUEST_BYTES` for
-    /// this route; `idempotent` makes `Idempotency-Key` replay its responses; `rateLimit` (such
+    /// accepts and `query` the parameters it reads; `bodyLimit` raises `MAX_REQUEST_BYTES` and
+    /// `timeout` replaces `REQUEST_TIMEOUT_SECONDS` for this route; `idempotent` makes `Idempotency-Key` replay its responses; `rateLimit` (such
     /// as `"10/minute;100/hour"`) replaces `RATE_LIMIT_DEFAULT` for it.
     public func on<Output: ResponseGenerator>(
         _ method: HTTPRequest.Method,
@@ -47,6 +48,7 @@ public final class ServiceRoutes {
         query: [any QueryParameterDeclaring] = [],
         responses: [HTTPResponse.Status: ResponseSpec],
         bodyLimit: Int? = nil,
+        timeout: Duration? = nil,
         idempotent: Bool = false,
         rateLimit: String? = nil,
         handler: @escaping @Sendable (Request, ServiceRequestContext) async throws -> Output
@@ -64,6 +66,7 @@ public final class ServiceRoutes {
                 key: key,
                 operation: OpenAPIOperation(key: key, summary: summary, responses: responses, body: body, query: query, idempotent: idempotent),
                 bodyLimit: bodyLimit,
+                timeout: timeout,
                 idempotent: idempotent,
                 rateLimits: rateLimits,
                 handler: { request, context in
@@ -88,8 +91,10 @@ public final class ServiceRoutes {
         _ path: String,
         summary: String,
         body: RequestBodySpec? = nil,
+        query: [any QueryParameterDeclaring] = [],
         responses: [HTTPResponse.Status: ResponseSpec],
         bodyLimit: Int? = nil,
+        timeout: Duration? = nil,
         idempotent: Bool = false,
         rateLimit: String? = nil,
         handler: @escaping @Sendable (Request, ServiceRequestContext) async throws -> Output
@@ -99,8 +104,10 @@ public final class ServiceRoutes {
             path,
             summary: summary,
             body: body,
+            query: query,
             responses: responses,
             bodyLimit: bodyLimit,
+            timeout: timeout,
             idempotent: idempotent,
             rateLimit: rateLimit,
             handler: handler
@@ -114,11 +121,18 @@ public final class ServiceRoutes {
     public func webSocket(
         _ path: String,
         summary: String,
+        query: [any QueryParameterDeclaring] = [],
         responses: [HTTPResponse.Status: ResponseSpec],
         admit: @escaping @Sendable (Request, ServiceRequestContext) async throws -> Void,
         session: @escaping WebSocketDataHandler<WebSocketRouterContext<ServiceRequestContext>>
     ) {
-        on(.get, path, summary: summary, responses: responses.merging([.upgradeRequired: "Not a WebSocket upgrade request."]) { own, _ in own }) {
+        on(
+            .get,
+            path,
+            summary: summary,
+            query: query,
+            responses: responses.merging([.upgradeRequired: "Not a WebSocket upgrade request."]) { own, _ in own }
+        ) {
             request,
             context -> Response in
             try await admit(request, context)
@@ -159,6 +173,10 @@ public final class ServiceRoutes {
 
     var bodyLimits: [RouteKey: Int] {
         Dictionary(uniqueKeysWithValues: declarations.compactMap { declaration in declaration.bodyLimit.map { (declaration.key, $0) } })
+    }
+
+    var timeouts: [RouteKey: Duration] {
+        Dictionary(uniqueKeysWithValues: declarations.compactMap { declaration in declaration.timeout.map { (declaration.key, $0) } })
     }
 
     /// The WebSocket endpoints on the router that answers upgrade requests.
