@@ -25,6 +25,13 @@ enum NLURoutes {
         let models: [ModelStore.Summary]
     }
 
+    /// A model's name in its URL, as training data names models.
+    static let modelNameSchema: JSONSchema = {
+        var schema = JSONSchema.pattern(TrainingData.namePattern)
+        schema.description = "1 to 64 letters, digits, '_', '.' or '-'."
+        return schema
+    }()
+
     static func add(to routes: ServiceRoutes, parser: TextParser, trainer: ModelTrainer?, maxCharacters: Int) {
         let environment = routes.environment
         @Sendable func requireStore() throws -> ModelStore {
@@ -76,6 +83,7 @@ enum NLURoutes {
         routes.on(
             .put,
             "/v1/models/{name}",
+            parameters: ["name": Self.modelNameSchema],
             summary: "Trains a new version of a model from {intents: {name: [examples]}, entities?: {lookups?, regexes?}}.",
             body: .json(TrainingData.self),
             responses: [
@@ -113,6 +121,7 @@ enum NLURoutes {
         }
         routes.get(
             "/v1/models/{name}",
+            parameters: ["name": Self.modelNameSchema],
             summary: "A model's newest version with its training data.",
             responses: [.ok: .json(ModelStore.Summary.self, "The model with its training data."), .notFound: "No such model."]
         ) { _, context in
@@ -127,10 +136,20 @@ enum NLURoutes {
         routes.on(
             .delete,
             "/v1/models/{name}",
+            parameters: ["name": Self.modelNameSchema],
             summary: "Deletes every version of a model; replicas stop serving it.",
-            responses: [.noContent: "Deleted.", .notFound: "No such model."]
+            responses: [
+                .noContent: "Deleted.", .notFound: "No such model.",
+                .conflict: "The default model, used by every parse that names none: replace it with PUT instead.",
+            ]
         ) { _, context in
             let name = try modelName(context)
+            guard name != DefaultModel.name else {
+                throw HTTPError(
+                    .conflict,
+                    message: "\(name) is the default model, used by every parse that names none: replace it with PUT /v1/models/\(name) instead."
+                )
+            }
             guard try await requireStore().delete(name) else { throw HTTPError(.notFound, message: "No such model.") }
             try await parser.registry.reload(name)
             await ModelReloader.announce(name, on: environment.redis, logger: environment.logger)

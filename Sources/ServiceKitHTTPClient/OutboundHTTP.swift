@@ -45,10 +45,20 @@ public struct OutboundHTTP: Sendable {
         }
     }
 
+    /// The client when none is given: async-http-client's shared configuration, except that a
+    /// connection is given up after 2 s. The client keeps retrying a refused connection until
+    /// its connect timeout (90 s there; swift-server/async-http-client#743), so a stopped
+    /// dependency would cost each attempt its whole timeout instead of failing it at once.
+    public static let defaultClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.timeout.connect = .seconds(2)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     let client: HTTPClient
     let bodyLimit: Int
 
-    public init(client: HTTPClient = .shared, bodyLimit: Int = 1 << 20) {
+    public init(client: HTTPClient = defaultClient, bodyLimit: Int = 1 << 20) {
         self.client = client
         self.bodyLimit = bodyLimit
     }

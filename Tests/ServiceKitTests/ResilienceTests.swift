@@ -154,6 +154,17 @@ import Testing
         }
     }
 
+    @Test func aRefusedConnectionFailsItsAttemptInsteadOfHoldingItForItsTimeout() async throws {
+        let closed = try freePort()
+        let start = ContinuousClock.now
+        await #expect(throws: (any Error).self) {
+            try await OutboundHTTP().send(HTTPClientRequest(url: "http://127.0.0.1:\(closed)/"), timeout: .seconds(30))
+        }
+        let elapsed = ContinuousClock.now - start
+        // The connect gives up after 2 s; held for the attempt's timeout it would take 30 s.
+        #expect(elapsed < .seconds(6), "took \(elapsed)")
+    }
+
     @Test func retryAfterIsHonouredAndThenTheCallSucceeds() async throws {
         let provider = FakeProvider()
         try await RunningService.with(provider.definition) { (service: RunningService) async throws in

@@ -110,10 +110,10 @@ struct AgentStack: Sendable {
     }
 
     /// Until nlu has trained its default model (at first start, over a fresh database).
-    static func waitForDefaultModel(_ nlu: RunningService) async throws {
+    static func waitForDefaultModel(_ nlu: RunningService, headers: [(String, String)] = []) async throws {
         let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
-            let models = try await nlu.send(.GET, "/v1/models").json["models"] as? [[String: Any]] ?? []
+            let models = try await nlu.send(.GET, "/v1/models", headers: headers).json["models"] as? [[String: Any]] ?? []
             if models.contains(where: { $0["name"] as? String == "assistant" }) { return }
             try await Task.sleep(for: .milliseconds(200))
         }

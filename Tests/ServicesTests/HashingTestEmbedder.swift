@@ -5,7 +5,7 @@ import Inference
 /// sharing words get similar vectors. It knows no meaning: route tests that need real
 /// intent quality wait for the MiniLM embedder.
 struct HashingTestEmbedder: SentenceEmbedder {
-    let modelName = "hashing-test-embedder"
+    var modelName = "hashing-test-embedder"
     let dimension = 64
 
     func embed(_ texts: [String]) async throws -> [[Float]] {

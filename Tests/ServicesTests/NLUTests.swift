@@ -138,6 +138,9 @@ import Testing
             #expect(try await service.send(.GET, "/v1/models/demo").status == 404)
             #expect(try await service.send(.DELETE, "/v1/models/demo").status == 404)
             #expect(try await service.send(.POST, "/v1/parse", body: #"{"text": "page", "model": "demo"}"#).status == 422)
+            // Parses that name no model would have none left to use.
+            let keep = try await service.send(.DELETE, "/v1/models/assistant")
+            #expect(keep.status == 409 && keep.body.contains("PUT /v1/models/assistant"), "\(keep.body)")
         }
     }
 
@@ -181,6 +184,32 @@ import Testing
             let parsed = try await service.send(.POST, "/v1/parse", body: #"{"text": "hello there"}"#)
             #expect(parsed.status == 200)
             #expect(try parsed.json["model"] as? String == "assistant")
+        }
+    }
+
+    @Test func theDefaultModelIsTrainedAgainFromItsOwnExamplesWhenTheEmbedderChanges() async throws {
+        let database = try await TestDatabase.fresh()
+        let settings = Self.settings(database: database)
+        try await RunningService.with(Self.definition, settings: settings, waitForReady: true) { (service: RunningService) async throws in
+            try await AgentStack.waitForDefaultModel(service)
+            let replaced = try await service.send(.PUT, "/v1/models/assistant", body: Self.demoModel)
+            #expect(replaced.status == 201, "\(replaced.body)")
+        }
+        let upgraded = NLUService.definition(embedder: { _ in HashingTestEmbedder(modelName: "hashing-test-embedder-2") })
+        try await RunningService.with(upgraded, settings: settings, waitForReady: true) { (service: RunningService) async throws in
+            let deadline = ContinuousClock.now + .seconds(60)
+            var assistant: [String: Any] = [:]
+            while assistant["embedder"] as? String != "hashing-test-embedder-2", ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(200))
+                let models = try #require(try await service.send(.GET, "/v1/models").json["models"] as? [[String: Any]])
+                assistant = models.first { $0["name"] as? String == "assistant" } ?? [:]
+            }
+            #expect(assistant["embedder"] as? String == "hashing-test-embedder-2", "\(assistant)")
+            #expect(assistant["version"] as? Int == 3)
+            #expect(assistant["intents"] as? [String] == ["create_ticket", "page_oncall"])
+            let parsed = try await service.send(.POST, "/v1/parse", body: #"{"text": "page the on-call engineer"}"#)
+            #expect(parsed.status == 200, "\(parsed.body)")
+            #expect((try parsed.json["intent"] as? [String: Any])?["name"] as? String == "page_oncall")
         }
     }
 

@@ -18,7 +18,15 @@ public final class RedisServerProcess: @unchecked Sendable {
             arguments: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
         )
         self.child = child
-        try await waitUntilAccepting(port: port, timeout: .seconds(10))
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !canConnect(port: port) {
+            // A server that could not start says why, at once.
+            guard child.isRunning else { throw CommandFailure(command: "redis-server --port \(port)", output: "exited: \(child.output)") }
+            guard ContinuousClock.now < deadline else {
+                throw CommandFailure(command: "redis-server --port \(port)", output: "nothing listening after 10 s: \(child.output)")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     /// Stops it abruptly, as a crash would.
@@ -43,16 +51,6 @@ public final class RedisServerProcess: @unchecked Sendable {
         else { return 0 }
         return value
     }
-}
-
-/// Polls until something accepts TCP connections on the loopback port.
-public func waitUntilAccepting(port: Int, timeout: Duration) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if canConnect(port: port) { return }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    throw CommandFailure(command: "connect 127.0.0.1:\(port)", output: "nothing listening after \(timeout)")
 }
 
 func canConnect(port: Int) -> Bool {

@@ -19,8 +19,8 @@ struct AudioUpload: Sendable {
     }
 
     /// The upload as a route declares it: raw audio, or multipart with part `file` and these text fields.
-    static func body(fields: [String: JSONSchema], required: [String] = []) -> RequestBodySpec {
-        RequestBodySpec.bytes(["audio/*"] + otherRawTypes).or(.multipart(files: ["file"], fields: fields, required: ["file"] + required))
+    static func body(fields: [String: JSONSchema]) -> RequestBodySpec {
+        RequestBodySpec.bytes(["audio/*"] + otherRawTypes).or(.multipart(files: ["file"], fields: fields, required: ["file"]))
     }
 
     init(request: Request, body: [UInt8], multipartOnly: Bool = false) throws {

@@ -19,7 +19,9 @@ struct OpenAITranscriptionRoutes {
         var granularity = JSONSchema.string
         granularity.enumValues = ["segment", "word"]
         var fields = TranscriptionFields.formFields.filter { $0.key != TranscriptionFields.words.name }
-        fields["model"] = JSONSchema.string
+        var model = JSONSchema.string
+        model.minLength = 1
+        fields["model"] = model
         fields["response_format"] = format
         fields["timestamp_granularities[]"] = .array(of: granularity)
         return fields

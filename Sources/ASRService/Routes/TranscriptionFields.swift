@@ -15,19 +15,8 @@ enum TranscriptionFields {
 
     static let prompt = QueryParameter<String>.string("prompt", length: 1...1000).describing("Names and spellings to expect.")
 
-    static let temperature = QueryParameter<Double>(
-        "temperature",
-        schema: {
-            var schema = JSONSchema.number
-            schema.minimum = 0
-            schema.maximum = 1
-            return schema
-        }(),
-        message: "must be a number from 0 to 1"
-    ) { text in
-        Double(text).flatMap { (0...1).contains($0) ? $0 : nil }
-    }
-    .describing("The first decoding temperature; 0 (greedy) when absent.")
+    static let temperature = QueryParameter<Double>.number("temperature", in: 0...1)
+        .describing("The first decoding temperature; 0 (greedy) when absent.")
 
     static let words = QueryParameter<Bool>("words", schema: .boolean, message: "must be true or false") { text in
         switch text.lowercased() {
@@ -43,7 +32,6 @@ enum TranscriptionFields {
 
     /// The same as form fields of a multipart upload.
     static let formFields: [String: JSONSchema] = Dictionary(uniqueKeysWithValues: queryParameters.map { ($0.name, $0.schema) })
-
 }
 
 extension TranscriptionOptions {

@@ -135,7 +135,7 @@ struct ConversationRoutes: Sendable {
         let title: String?
         let metadata: AnyJSON?
 
-        static var fieldConstraints: [String: FieldConstraint] { ["title": .length(1...500), "metadata": .kind(.object)] }
+        static var fieldConstraints: [String: FieldConstraint] { ["title": .length(1...500).nonBlank, "metadata": .kind(.object)] }
     }
 
     func create(_ request: Request, _ context: ServiceRequestContext) async throws -> JSONResponse<ConversationView> {
@@ -143,11 +143,14 @@ struct ConversationRoutes: Sendable {
         let body =
             bytes.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
             ? NewConversation(title: nil, metadata: nil) : try request.decodeJSON(as: NewConversation.self, bodyBytes: bytes)
-        var problems: [FieldError] = []
+        // The schema checked the title's length as sent; spaces around it do not count.
         let title = body.title?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let title, !(1...500).contains(title.count) { problems.append(FieldError(field: "title", message: "must be 1 to 500 characters")) }
-        if let metadata = body.metadata, !metadata.isObject { problems.append(FieldError(field: "metadata", message: "must be an object")) }
-        guard problems.isEmpty else { throw ValidationError(fields: problems, detail: "The conversation is not valid.") }
+        if let title, !(1...500).contains(title.count) {
+            throw ValidationError(
+                fields: [FieldError(field: "title", message: "must be 1 to 500 characters")],
+                detail: "The conversation is not valid."
+            )
+        }
         let metadata = String(decoding: try JSONEncoder().encode(body.metadata ?? .object([:])), as: UTF8.self)
         let conversation = try await conversations.create(title: title, metadataJSON: metadata)
         return JSONResponse(conversation, status: .created, headers: [.location: "/v1/conversations/\(conversation.id)"])
@@ -221,6 +224,8 @@ struct ConversationRoutes: Sendable {
 
     struct Turn: APIModel {
         let text: String
+
+        static var fieldConstraints: [String: FieldConstraint] { ["text": .nonBlank] }
     }
 
     struct StartedRun: APIModel, ResponseEncodable {

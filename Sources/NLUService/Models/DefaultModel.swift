@@ -5,7 +5,10 @@ import ServiceKit
 import ServiceLifecycle
 
 /// The model `assistant`, trained at a replica's first start when none is stored, from the
-/// example files in `DefaultModel/` (one file an intent, one example a line).
+/// example files in `DefaultModel/` (one file an intent, one example a line). When the newest
+/// stored version was trained over another embedder's vectors (the embedder was upgraded),
+/// it is trained again from its own examples: parses that name no model need one this
+/// replica can serve.
 struct DefaultModel: Service {
     static let name = ParseOptions.defaultModel
 
@@ -43,7 +46,12 @@ struct DefaultModel: Service {
                     try await Task.sleep(for: .milliseconds(200))
                     continue
                 }
-                if try await trainer.store.summary(Self.name) == nil {
+                if let stored = try await trainer.store.model(Self.name) {
+                    if stored.embedder != trainer.embedder.modelName {
+                        logger.info("default model trained over another embedder; training it again", metadata: ["embedder": "\(stored.embedder)"])
+                        _ = try await trainer.train(name: Self.name, data: stored.data)
+                    }
+                } else {
                     _ = try await trainer.train(name: Self.name, data: try Self.trainingData())
                 }
                 return

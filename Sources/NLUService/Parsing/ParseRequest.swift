@@ -15,7 +15,7 @@ struct ParseRequest: APIModel {
         case referenceTime = "reference_time"
     }
 
-    static var fieldConstraints: [String: FieldConstraint] { ParseOptions.sharedFieldConstraints }
+    static var fieldConstraints: [String: FieldConstraint] { ParseOptions.sharedFieldConstraints.merging(["text": .nonBlank]) { $1 } }
 }
 
 /// `POST /v1/parse/batch`: up to ``ParseOptions/maxBatch`` texts sharing the other fields.

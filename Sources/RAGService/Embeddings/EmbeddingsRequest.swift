@@ -1,3 +1,4 @@
+import Inference
 import ServiceKit
 
 /// The body of `POST /v1/embeddings`, as OpenAI's embeddings API defines it: `input` is one
@@ -55,7 +56,7 @@ struct EmbeddingsRequest: APIModel {
     static var fieldConstraints: [String: FieldConstraint] {
         [
             "input": .describing("A text or a list of texts."), "encoding_format": .describing("float when absent."),
-            "user": .describing("Accepted and ignored."),
+            "user": .describing("Accepted and ignored."), "model": .oneOf([MiniLMModel.name]),
         ]
     }
 

@@ -35,25 +35,19 @@ struct SearchRequest: APIModel {
 
     static var fieldConstraints: [String: FieldConstraint] {
         [
-            "query": .length(1...maxQueryCharacters), "collection": collectionRule, "filter": filterRule,
+            "query": .length(1...maxQueryCharacters).nonBlank, "collection": collectionRule, "filter": filterRule,
             "top_k": topKRule.describing("How many chunks; \(defaultTopK) when absent."), "mode": .describing("hybrid when absent."),
         ]
     }
 
-    /// The search to run, once every field is known to be usable.
+    /// The search to run. Its schema has checked the fields' types and ranges; what is left is a
+    /// query of spaces only.
     func validated() throws(ValidationError) -> ChunkQuery {
-        var problems: [FieldError] = []
         let text = query.trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.isEmpty { problems.append(FieldError(field: "query", message: "must not be empty")) }
-        if text.unicodeScalars.count > Self.maxQueryCharacters {
-            problems.append(FieldError(field: "query", message: "must be at most \(Self.maxQueryCharacters) characters"))
+        guard !text.isEmpty else {
+            throw ValidationError(fields: [FieldError(field: "query", message: "must not be empty")], detail: "The search is not valid.")
         }
-        let topK = topK ?? Self.defaultTopK
-        if !(1...Self.maxTopK).contains(topK) { problems.append(FieldError(field: "top_k", message: "must be between 1 and \(Self.maxTopK)")) }
-        if let filter, !filter.isObject { problems.append(FieldError(field: "filter", message: "must be an object")) }
-        if let collection, collection.isEmpty { problems.append(FieldError(field: "collection", message: "must not be empty")) }
-        guard problems.isEmpty else { throw ValidationError(fields: problems, detail: "The search is not valid.") }
-        return ChunkQuery(text: text, collection: collection, filter: filter, topK: topK, mode: mode ?? .hybrid)
+        return ChunkQuery(text: text, collection: collection, filter: filter, topK: topK ?? Self.defaultTopK, mode: mode ?? .hybrid)
     }
 }
 

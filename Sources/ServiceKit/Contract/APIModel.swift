@@ -72,6 +72,10 @@ public struct FieldConstraint: Sendable {
         adding { $0.pattern = pattern }
     }
 
+    /// Text that is not empty or white space only.
+    public static let nonBlank = FieldConstraint().nonBlank
+    public var nonBlank: FieldConstraint { pattern(JSONSchema.nonBlankText) }
+
     /// A format ``SchemaValidator`` checks: `date-time` (RFC 3339) or `uuid`.
     public static func format(_ format: String) -> FieldConstraint { FieldConstraint().format(format) }
     public func format(_ format: String) -> FieldConstraint {

@@ -38,6 +38,8 @@ public struct JSONSchema: Sendable, Equatable, Encodable {
     /// Text PostgreSQL can store: anything but U+0000, which neither `text` nor `jsonb` holds.
     public static let string = JSONSchema.pattern(storableText)
     public static let storableText = "^[^\\x00]*$"
+    /// Text with at least one character that is not white space.
+    public static let nonBlankText = "\\S"
     public static let integer = JSONSchema(.integer)
     public static let number = JSONSchema(.number)
     public static let boolean = JSONSchema(.boolean)

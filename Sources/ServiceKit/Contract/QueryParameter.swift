@@ -53,6 +53,23 @@ extension QueryParameter where Value == Int {
     }
 }
 
+extension QueryParameter where Value == Double {
+    /// A number within `range`.
+    public static func number(_ name: String, in range: ClosedRange<Double>) -> QueryParameter {
+        var schema = JSONSchema.number
+        schema.minimum = range.lowerBound
+        schema.maximum = range.upperBound
+        return QueryParameter(
+            name,
+            schema: schema,
+            message: "must be a number from \(range.lowerBound.formatted()) to \(range.upperBound.formatted())"
+        ) {
+            text in
+            Double(text).flatMap { range.contains($0) ? $0 : nil }
+        }
+    }
+}
+
 extension QueryParameter where Value == Int64 {
     /// `cursor`: the sequence number of the last row of the page before, as
     /// ``ListQuery/nextSequenceCursor(of:limit:sequence:)`` issues it (a table's `seq` column).

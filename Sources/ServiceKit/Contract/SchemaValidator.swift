@@ -24,19 +24,16 @@ struct SchemaValidator {
             return
         }
         if let variants = schema.anyOf {
-            var closest: (problems: [FieldError], sameType: Bool)?
+            // A variant of the value's own type says best what is wrong (`input[1]`, not
+            // "input must be a string"); among equals, the one with the fewest problems.
+            var closest: (rank: (Int, Int), problems: [FieldError])?
             for variant in variants {
                 var attempt: [FieldError] = []
                 check(value, variant, path: path, into: &attempt)
                 if attempt.isEmpty { return }
                 let shape = variant.reference.flatMap { definitions[$0] } ?? variant
-                let sameType = shape.types.contains { Self.value(value, is: $0) }
-                // A variant of the value's own type says best what is wrong (`input[1]`, not
-                // "input must be a string"); among equals, the one with the fewest problems.
-                if let best = closest, best.sameType && !sameType || best.sameType == sameType && best.problems.count <= attempt.count {
-                    continue
-                }
-                closest = (attempt, sameType)
+                let rank = (shape.types.contains { Self.value(value, is: $0) } ? 0 : 1, attempt.count)
+                if closest.map({ rank < $0.rank }) ?? true { closest = (rank, attempt) }
             }
             problems += closest?.problems ?? []
             return
@@ -47,18 +44,20 @@ struct SchemaValidator {
         }
         switch value {
         case .string(let text):
+            // One problem per field: the first rule it breaks.
             let length = text.unicodeScalars.count
             if let minimum = schema.minLength, length < minimum {
                 fail(Self.lengthMessage(schema))
             } else if let maximum = schema.maxLength, length > maximum {
                 fail(Self.lengthMessage(schema))
-            }
-            if let values = schema.enumValues, !values.contains(text) { fail("must be one of \(values.joined(separator: ", "))") }
-            if let pattern = schema.pattern, !Self.matches(text, pattern) { fail("must match \(pattern)") }
-            switch schema.format {
-            case "date-time" where RFC3339.date(from: text) == nil: fail("must be an RFC 3339 date-time such as 2026-01-02T03:04:05Z")
-            case "uuid" where UUID(uuidString: text) == nil: fail("must be a UUID")
-            default: break
+            } else if let values = schema.enumValues, !values.contains(text) {
+                fail("must be one of \(values.joined(separator: ", "))")
+            } else if let pattern = schema.pattern, !Self.matches(text, pattern) {
+                fail(pattern == JSONSchema.nonBlankText ? "must not be empty or whitespace only" : "must match \(pattern)")
+            } else if schema.format == "date-time", RFC3339.date(from: text) == nil {
+                fail("must be an RFC 3339 date-time such as 2026-01-02T03:04:05Z")
+            } else if schema.format == "uuid", UUID(uuidString: text) == nil {
+                fail("must be a UUID")
             }
         case .number(let number):
             if let minimum = schema.minimum, number < minimum { fail("must be at least \(Self.text(minimum))") }

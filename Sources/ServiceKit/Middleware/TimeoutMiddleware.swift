@@ -19,7 +19,9 @@ public struct TimeoutMiddleware: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let timeout = context.endpointPath.flatMap { routeTimeouts[RouteKey(request.method, normalized: $0)] } ?? defaultTimeout
+        let timeout =
+            routeTimeouts.isEmpty
+            ? defaultTimeout : context.endpointPath.flatMap { routeTimeouts[RouteKey(request.method, normalized: $0)] } ?? defaultTimeout
         var deadline = ContinuousClock.now + timeout
         var callerSet = false
         if let header = request.headers[.requestDeadline] {

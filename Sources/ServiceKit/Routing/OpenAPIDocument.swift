@@ -107,6 +107,7 @@ struct OpenAPIOperation: Encodable {
         summary: String,
         responses declared: [HTTPResponse.Status: ResponseSpec],
         body: RequestBodySpec? = nil,
+        pathParameters: [String: JSONSchema] = [:],
         query: [any QueryParameterDeclaring] = [],
         idempotent: Bool = false
     ) {
@@ -120,7 +121,8 @@ struct OpenAPIOperation: Encodable {
                 return (segment.first == "{" ? "By" : "") + name.prefix(1).uppercased() + name.dropFirst()
             }.joined()
         let names = key.template.split(separator: "/").filter { $0.first == "{" }.map { String($0.dropFirst().dropLast()) }
-        var parameters = names.map { Parameter(name: $0, in: "path", required: true, schema: .string) }
+        precondition(Set(pathParameters.keys).isSubset(of: names), "\(key) has no path parameter among \(pathParameters.keys)")
+        var parameters = names.map { Parameter(name: $0, in: "path", required: true, schema: pathParameters[$0] ?? .string) }
         parameters += query.map { Parameter(name: $0.name, in: "query", required: false, schema: $0.schema) }
         var responses = declared
         func add(_ status: HTTPResponse.Status, _ description: ResponseSpec) {

@@ -35,7 +35,8 @@ public final class ServiceRoutes {
         self.environment = environment
     }
 
-    /// Declares an endpoint. `path` uses `{name}` for parameters; `responses` maps each status
+    /// Declares an endpoint. `path` uses `{name}` for parameters, documented as any text unless
+    /// `parameters` gives one a schema; `responses` maps each status
     /// the endpoint answers to what it means and carries (``ResponseSpec``); `body` is what it
     /// accepts and `query` the parameters it reads; `bodyLimit` raises `MAX_REQUEST_BYTES` and
     /// `timeout` replaces `REQUEST_TIMEOUT_SECONDS` for this route; `idempotent` makes `Idempotency-Key` replay its responses; `rateLimit` (such
@@ -43,6 +44,7 @@ public final class ServiceRoutes {
     public func on<Output: ResponseGenerator>(
         _ method: HTTPRequest.Method,
         _ path: String,
+        parameters: [String: JSONSchema] = [:],
         summary: String,
         body: RequestBodySpec? = nil,
         query: [any QueryParameterDeclaring] = [],
@@ -64,7 +66,15 @@ public final class ServiceRoutes {
         declarations.append(
             Declaration(
                 key: key,
-                operation: OpenAPIOperation(key: key, summary: summary, responses: responses, body: body, query: query, idempotent: idempotent),
+                operation: OpenAPIOperation(
+                    key: key,
+                    summary: summary,
+                    responses: responses,
+                    body: body,
+                    pathParameters: parameters,
+                    query: query,
+                    idempotent: idempotent
+                ),
                 bodyLimit: bodyLimit,
                 timeout: timeout,
                 idempotent: idempotent,
@@ -78,13 +88,14 @@ public final class ServiceRoutes {
 
     public func get<Output: ResponseGenerator>(
         _ path: String,
+        parameters: [String: JSONSchema] = [:],
         summary: String,
         query: [any QueryParameterDeclaring] = [],
         responses: [HTTPResponse.Status: ResponseSpec],
         rateLimit: String? = nil,
         handler: @escaping @Sendable (Request, ServiceRequestContext) async throws -> Output
     ) {
-        on(.get, path, summary: summary, query: query, responses: responses, rateLimit: rateLimit, handler: handler)
+        on(.get, path, parameters: parameters, summary: summary, query: query, responses: responses, rateLimit: rateLimit, handler: handler)
     }
 
     public func post<Output: ResponseGenerator>(
