@@ -143,14 +143,8 @@ struct ConversationRoutes: Sendable {
         let body =
             bytes.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
             ? NewConversation(title: nil, metadata: nil) : try request.decodeJSON(as: NewConversation.self, bodyBytes: bytes)
-        // The schema checked the title's length as sent; spaces around it do not count.
+        // The schema checked the title (1 to 500 characters, not blank); spaces around it are not kept.
         let title = body.title?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let title, !(1...500).contains(title.count) {
-            throw ValidationError(
-                fields: [FieldError(field: "title", message: "must be 1 to 500 characters")],
-                detail: "The conversation is not valid."
-            )
-        }
         let metadata = String(decoding: try JSONEncoder().encode(body.metadata ?? .object([:])), as: UTF8.self)
         let conversation = try await conversations.create(title: title, metadataJSON: metadata)
         return JSONResponse(conversation, status: .created, headers: [.location: "/v1/conversations/\(conversation.id)"])
@@ -251,8 +245,8 @@ struct ConversationRoutes: Sendable {
     func turn(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let conversationID = try Self.id(context)
         let turn = try await request.decodeJSON(as: Turn.self, context: context)
+        // The schema refused a blank text.
         let text = turn.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.isEmpty { throw ValidationError(field: "text", message: "must not be empty or whitespace only") }
         if text.unicodeScalars.count > settings.maxCharacters {
             throw ValidationError(field: "text", message: "must be at most \(settings.maxCharacters) characters")
         }
