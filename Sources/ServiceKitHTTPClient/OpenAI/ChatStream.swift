@@ -78,8 +78,9 @@ public struct ChatStream: AsyncSequence, Sendable {
     }
 
     /// Reads the whole stream into one completion: the text joined in order, tool calls
-    /// reassembled from their fragments, the last finish reason.
-    public func collect() async throws(OpenAIError) -> ChatCompletion {
+    /// reassembled from their fragments, the last finish reason. `onText` sees each piece of
+    /// text as it arrives, so a caller can pass it on while the tool calls still assemble.
+    public func collect(onText: (String) async -> Void = { _ in }) async throws(OpenAIError) -> ChatCompletion {
         var text = ""
         var sawText = false
         var toolCalls = ToolCallAccumulator()
@@ -89,6 +90,7 @@ public struct ChatStream: AsyncSequence, Sendable {
             if let content = delta.content {
                 text += content
                 sawText = true
+                if !content.isEmpty { await onText(content) }
             }
             toolCalls.add(delta.toolCalls)
             finishReason = delta.finishReason ?? finishReason

@@ -10,18 +10,27 @@ import ServiceKit
 /// answers 500 quoting the Authorization header it got (as a careless provider might), `hang`
 /// answers after 3 s. With `"stream": true` it streams server-sent `data:` chunks, cutting
 /// lines across writes, then `[DONE]`.
-final class OpenAIStandIn: Sendable {
-    let hits = NIOLockedValueBox(0)
-    let authorizations = NIOLockedValueBox([String]())
+///
+/// For the agent: `agent` plans like a model would (see ``agentReply(_:)``), `malformed`
+/// calls `page_oncall` with arguments that are not JSON, `unknown_tool` calls a tool never offered.
+public final class OpenAIStandIn: Sendable {
+    public let hits = NIOLockedValueBox(0)
+    public let authorizations = NIOLockedValueBox([String]())
     /// The chat request bodies received, as sent.
-    let chatBodies = NIOLockedValueBox([String]())
+    public let chatBodies = NIOLockedValueBox([String]())
     /// The multipart parts of each transcription upload, parsed by ServiceKit's own parser.
-    let uploads = NIOLockedValueBox([[MultipartForm.Part]]())
+    public let uploads = NIOLockedValueBox([[MultipartForm.Part]]())
+    /// The text pieces streamed to each streamed request, in order.
+    public let streamedPieces = NIOLockedValueBox([[String]]())
     private let limitedOnce = NIOLockedValueBox(true)
 
-    static let echoPieces = ["Hel", "lo, ", "wor", "ld", "."]
+    public static let echoPieces = ["Hel", "lo, ", "wor", "ld", "."]
+    /// What `agent` streams when it replies without a tool.
+    public static let replyPieces = ["Hi", " there", ", how ", "can I ", "help?"]
 
-    var definition: ServiceDefinition {
+    public init() {}
+
+    public var definition: ServiceDefinition {
         let stand = self
         return ServiceDefinition(
             name: "openai_standin",
@@ -83,6 +92,14 @@ final class OpenAIStandIn: Sendable {
         case "hang":
             try await Task.sleep(for: .seconds(3))
             return Self.json(Self.completion(content: "late"))
+        case "agent":
+            return try agentReply(request)
+        case "malformed", "unknown_tool":
+            let call =
+                model == "malformed"
+                ? #"[{"index":0,"id":"call_m","type":"function","function":{"name":"page_oncall","arguments":"{\"message\": "}}]"#
+                : #"[{"index":0,"id":"call_u","type":"function","function":{"name":"launch_rockets","arguments":"{}"}}]"#
+            return Self.sse([Self.chunk(toolCalls: call), Self.chunk(finish: "tool_calls")])
         case "tools":
             guard case .array(let tools) = request["tools"], case .object(let tool) = tools.first, case .object(let function) = tool["function"],
                 case .string(let name) = function["name"]
@@ -97,10 +114,46 @@ final class OpenAIStandIn: Sendable {
             if case .array(let messages) = request["messages"], case .object(let last) = messages.last, case .string(let text) = last["content"] {
                 said = text
             }
-            return streaming
-                ? Self.sse(Self.echoPieces.map { Self.chunk(content: $0) } + [Self.chunk(finish: "stop")])
-                : Self.json(Self.completion(content: "You said: \(said)"))
+            return streaming ? try streamText(Self.echoPieces) : Self.json(Self.completion(content: "You said: \(said)"))
         }
+    }
+
+    /// `agent`'s plan, streamed: after a tool's result it answers from it ("From the documents: "
+    /// and the result's first 40 characters, in pieces); a turn that says "page" calls
+    /// `page_oncall` with the turn as the message, one with a question mark calls
+    /// `search_documents` with the turn as the query; anything else gets ``replyPieces``.
+    private func agentReply(_ request: [String: AnyJSON]) throws -> Response {
+        guard case .array(let messages) = request["messages"], case .object(let last) = messages.last,
+            case .string(let role) = last["role"], case .string(let text) = last["content"]
+        else {
+            return Response(status: .badRequest)
+        }
+        if role == "tool" {
+            let answer = "From the documents: " + text.prefix(40).replacingOccurrences(of: "\n", with: " ")
+            return try streamText(stride(from: 0, to: answer.count, by: 12).map { String(answer.dropFirst($0).prefix(12)) })
+        }
+        func call(_ name: String, _ field: String) throws -> Response {
+            let arguments = String(decoding: try JSONEncoder().encode([field: text]), as: UTF8.self)
+            let escaped = String(decoding: try JSONEncoder().encode(arguments), as: UTF8.self)
+            return Self.sse([
+                Self.chunk(toolCalls: #"[{"index":0,"id":"call_1","type":"function","function":{"name":"\#(name)","arguments":""}}]"#),
+                Self.chunk(toolCalls: #"[{"index":0,"function":{"arguments":\#(escaped)}}]"#),
+                Self.chunk(finish: "tool_calls"),
+            ])
+        }
+        if text.contains("page") { return try call("page_oncall", "message") }
+        if text.contains("?") { return try call("search_documents", "query") }
+        return try streamText(Self.replyPieces)
+    }
+
+    /// `pieces` streamed as content chunks, recorded in ``streamedPieces``.
+    private func streamText(_ pieces: [String]) throws -> Response {
+        streamedPieces.withLockedValue { $0.append(pieces) }
+        // Each piece as the inside of a JSON string.
+        let chunks = try pieces.map { piece in
+            Self.chunk(content: String(String(decoding: try JSONEncoder().encode(piece), as: UTF8.self).dropFirst().dropLast()))
+        }
+        return Self.sse(chunks + [Self.chunk(finish: "stop")])
     }
 
     static func json(_ text: String) -> Response {
