@@ -1,4 +1,5 @@
 import ServiceKit
+import ServiceKitHTTPClient
 
 /// The conversational agent: each user turn is a run through a typed state graph that asks
 /// nlu for the intent, answers from rag with citations, looks up ingestion jobs or, after a
@@ -27,12 +28,23 @@ public enum AgentService {
             )
             let owner = JobWorker.defaultConsumerName()
             var scheduler: RunScheduler?
+            var turns: RecentTurns?
             let clients = try AgentClients(settings: settings, environment: environment)
+            // Only llm mode plans with the model; a rule-mode replica resuming an llm run falls back.
+            let model = settings.mode == .llm ? try OpenAIClient.make(config: environment.config, metrics: environment.metrics) : nil
+            if settings.mode == .llm, model == nil {
+                throw ConfigError(
+                    name: "AGENT_MODE",
+                    reason: "llm needs an OpenAI-compatible model: set OPENAI_BASE_URL (and OPENAI_API_KEY where the provider needs one)"
+                )
+            }
             if let database = environment.database {
                 let store = RunStore(database: database)
+                let recent = RecentTurns(database: database, redis: environment.redis, ttl: settings.stateTTL, logger: environment.logger)
+                turns = recent
                 let executor = RunExecutor(
                     store: store,
-                    graph: AgentGraph(conversations: ConversationStore(database: database)),
+                    graph: AgentGraph(conversations: ConversationStore(database: database), turns: recent, model: model),
                     clients: clients,
                     settings: settings,
                     events: events,
@@ -44,7 +56,7 @@ public enum AgentService {
                 routes.runInBackground(runs)
                 scheduler = runs
             }
-            ConversationRoutes.add(to: routes, scheduler: scheduler, asr: clients.asr, stream: stream, settings: settings, owner: owner)
+            ConversationRoutes.add(to: routes, scheduler: scheduler, turns: turns, asr: clients.asr, stream: stream, settings: settings, owner: owner)
             RunRoutes.add(to: routes, scheduler: scheduler, stream: stream, events: events, metrics: metrics, settings: settings, owner: owner)
         }
     )

@@ -31,6 +31,10 @@ struct AgentSettings: Sendable {
     let ticketWebhookURL: String?
     /// How long `act` follows a delivery before reporting it as still queued (`AGENT_ACTION_WAIT_SECONDS`).
     let actionWait: Duration
+    /// Who plans a turn (`AGENT_MODE`): the rule graph, or an OpenAI-compatible model by function calling.
+    let mode: AgentMode
+    /// How long a conversation's recent turns stay cached in Redis after their last use (`AGENT_STATE_TTL_SECONDS`).
+    let stateTTL: Duration
 
     init(config: Config) throws {
         func url(_ name: String, default defaultValue: String) throws -> String {
@@ -55,5 +59,11 @@ struct AgentSettings: Sendable {
         notifyChannel = try config.string("AGENT_NOTIFY_CHANNEL", default: "general")
         ticketWebhookURL = try config.string("AGENT_TICKET_WEBHOOK_URL")
         actionWait = try config.seconds("AGENT_ACTION_WAIT_SECONDS", default: 30)
+        let modeName = try config.string("AGENT_MODE", default: AgentMode.rules.rawValue)
+        guard let mode = AgentMode(rawValue: modeName) else {
+            throw ConfigError(name: "AGENT_MODE", reason: "must be one of \(AgentMode.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        self.mode = mode
+        stateTTL = try config.seconds("AGENT_STATE_TTL_SECONDS", default: 900)
     }
 }

@@ -7,6 +7,7 @@ import ServiceKit
 struct ConversationRoutes: Sendable {
     let conversations: ConversationStore
     let runs: RunStore
+    let turns: RecentTurns
     let scheduler: RunScheduler
     let asr: ASRClient
     let stream: RunEventStream
@@ -17,6 +18,7 @@ struct ConversationRoutes: Sendable {
     static func add(
         to routes: ServiceRoutes,
         scheduler: RunScheduler?,
+        turns: RecentTurns?,
         asr: ASRClient,
         stream: RunEventStream,
         settings: AgentSettings,
@@ -29,10 +31,11 @@ struct ConversationRoutes: Sendable {
         ) -> @Sendable (Request, ServiceRequestContext) async throws -> Output {
             { request, context in
                 let database = try environment.requireDatabase()
-                guard let scheduler else { throw HTTPError(.serviceUnavailable, message: "The database is not configured.") }
+                guard let scheduler, let turns else { throw HTTPError(.serviceUnavailable, message: "The database is not configured.") }
                 let handlers = ConversationRoutes(
                     conversations: ConversationStore(database: database),
                     runs: RunStore(database: database),
+                    turns: turns,
                     scheduler: scheduler,
                     asr: asr,
                     stream: stream,
@@ -77,9 +80,9 @@ struct ConversationRoutes: Sendable {
             summary: "Deletes a conversation with its messages and runs.",
             responses: [.noContent: "Deleted.", .notFound: "No such conversation."],
             handler: using { handlers, _, context in
-                guard try await handlers.conversations.delete(try Self.id(context)) else {
-                    throw HTTPError(.notFound, message: "No such conversation.")
-                }
+                let id = try Self.id(context)
+                guard try await handlers.conversations.delete(id) else { throw HTTPError(.notFound, message: "No such conversation.") }
+                await handlers.turns.changed(id, added: nil)
                 return Response(status: .noContent)
             }
         )
@@ -308,18 +311,26 @@ struct ConversationRoutes: Sendable {
         let streaming = request.headers[.accept]?.contains("text/event-stream") == true
         // The stream's slot is taken before anything is written, so a refused stream starts no run.
         if streaming { try stream.slots.acquire() }
-        let started: (runID: UUID, messageID: UUID)?
+        let started: (runID: UUID, messageID: UUID, turn: RecentTurns.Turn)?
         let transcript: ASRClient.Transcription?
         do {
             let (text, heard) = try await turn()
             transcript = heard
-            started = try await runs.start(conversationID: conversationID, text: text, transcript: heard, owner: owner, lease: settings.runLease)
+            started = try await runs.start(
+                conversationID: conversationID,
+                text: text,
+                transcript: heard,
+                entry: settings.mode.entry,
+                owner: owner,
+                lease: settings.runLease
+            )
             guard started != nil else { throw HTTPError(.notFound, message: "No such conversation.") }
         } catch {
             if streaming { stream.slots.release() }
             throw error
         }
-        guard let (runID, messageID) = started else { throw HTTPError(.notFound, message: "No such conversation.") }
+        guard let (runID, messageID, turn) = started else { throw HTTPError(.notFound, message: "No such conversation.") }
+        await turns.changed(conversationID, added: turn)
         scheduler.drive(runID, requestID: context.requestID)
         if streaming { return try stream.response(runID, request: request, holdingSlot: true) }
         let view = StartedRun(

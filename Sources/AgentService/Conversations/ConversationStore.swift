@@ -46,19 +46,23 @@ struct ConversationStore: Sendable {
         }
     }
 
-    /// The assistant's reply of a run, stored once however often it is written; its id.
-    func answer(_ conversationID: UUID, runID: UUID, text: String, citations: [Citation]) async throws -> UUID {
+    /// The assistant's reply of a run, stored once however often it is written: its id, and
+    /// the turn when this call stored it.
+    func answer(_ conversationID: UUID, runID: UUID, text: String, citations: [Citation]) async throws -> (id: UUID, turn: RecentTurns.Turn?) {
         let citationsJSON = String(decoding: try JSONEncoder().encode(citations), as: UTF8.self)
         let inserted = try await database.query(
             """
             INSERT INTO agent.messages (id, conversation_id, role, text, run_id, citations)
             VALUES (\(UUID()), \(conversationID), 'assistant', \(text), \(runID), \(citationsJSON)::jsonb)
             ON CONFLICT (run_id) WHERE role = 'assistant' DO NOTHING
-            RETURNING id
+            RETURNING id, seq
             """
         )
-        if let row = inserted.first { return try row.decode(UUID.self) }
-        return try await database.query("SELECT id FROM agent.messages WHERE run_id = \(runID) AND role = 'assistant'")[0].decode(UUID.self)
+        if let row = inserted.first {
+            let (id, seq) = try row.decode((UUID, Int64).self)
+            return (id, RecentTurns.Turn(seq: seq, role: "assistant", text: text, runID: runID.lowercased))
+        }
+        return (try await database.query("SELECT id FROM agent.messages WHERE run_id = \(runID) AND role = 'assistant'")[0].decode(UUID.self), nil)
     }
 
     /// Deletes a conversation with its messages, runs and checkpoints; false when there was none.

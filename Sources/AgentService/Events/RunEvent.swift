@@ -11,6 +11,10 @@ struct RunEvent: Sendable {
         case nodeStarted = "node.started"
         case nodeFinished = "node.finished"
         case intent
+        /// In llm mode, the tool the model called.
+        case toolCall = "tool.call"
+        /// In llm mode, the model failed: the rule graph answers the turn (tokens before it are void).
+        case fallback
         case retrieval
         case toolProposed = "tool.proposed"
         case approvalRequired = "approval.required"

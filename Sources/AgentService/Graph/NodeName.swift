@@ -1,5 +1,6 @@
 /// The nodes of the agent's graph, by the name checkpoints, events and `GET /v1/runs/{id}` use.
 enum NodeName: String, Codable, Sendable, CaseIterable {
+    case plan
     case understand
     case retrieve
     case answer

@@ -8,6 +8,8 @@ struct RunState: Codable, Sendable {
     var intent: String?
     var confidence: Double?
     var entities: [ParsedEntity] = []
+    /// The ingestion job the turn asks about: named in it, in a recent turn, or by the model.
+    var jobID: String?
     /// What retrieval found (from search), then what the answer cites.
     var citations: [Citation] = []
     var action: ProposedAction?
@@ -17,6 +19,8 @@ struct RunState: Codable, Sendable {
     var reply: String?
     /// Why steps degraded (a dependency was down), in order.
     var degraded: [String] = []
+    /// In llm mode, the exchange with the model; nil in rule mode and after a fallback.
+    var plan: PlanState?
 
     init(text: String, transcript: ASRClient.Transcription? = nil) {
         self.text = text
@@ -24,7 +28,8 @@ struct RunState: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case text, transcript, intent, confidence, entities, citations, action, approval, reply, degraded
+        case text, transcript, intent, confidence, entities, citations, action, approval, reply, degraded, plan
         case actionResult = "action_result"
+        case jobID = "job_id"
     }
 }

@@ -30,40 +30,44 @@ struct RunStore: Sendable {
         try JSONDecoder().decode(RunState.self, from: Data(json.utf8))
     }
 
-    /// Stores the user's message and a new run for it, leased to `owner`, in one transaction;
-    /// nil when the conversation does not exist.
+    /// Stores the user's message and a new run for it starting at `entry`, leased to `owner`,
+    /// in one transaction; nil when the conversation does not exist.
     func start(
         conversationID: UUID,
         text: String,
         transcript: ASRClient.Transcription? = nil,
+        entry: NodeName,
         owner: String,
         lease: Duration
-    ) async throws -> (runID: UUID, messageID: UUID)? {
+    ) async throws -> (runID: UUID, messageID: UUID, turn: RecentTurns.Turn)? {
         let (runID, messageID) = (UUID(), UUID())
         let state = try Self.encode(RunState(text: text, transcript: transcript))
         let logger = database.logger
-        let created = try await database.transaction { connection -> Bool in
+        let seq = try await database.transaction { connection -> Int64? in
             let touched = try await connection.query(
                 "UPDATE agent.conversations SET updated_at = now() WHERE id = \(conversationID) RETURNING id",
                 logger: logger
             )
             var found = false
             for try await _ in touched { found = true }
-            guard found else { return false }
-            try await connection.query(
-                "INSERT INTO agent.messages (id, conversation_id, role, text, run_id) VALUES (\(messageID), \(conversationID), 'user', \(text), \(runID))",
+            guard found else { return nil }
+            let inserted = try await connection.query(
+                "INSERT INTO agent.messages (id, conversation_id, role, text, run_id) VALUES (\(messageID), \(conversationID), 'user', \(text), \(runID)) RETURNING seq",
                 logger: logger
             )
+            var seq: Int64?
+            for try await row in inserted { seq = try row.decode(Int64.self) }
             try await connection.query(
                 """
                 INSERT INTO agent.runs (id, conversation_id, message_id, status, current_node, state, lease_owner, lease_expires_at)
-                VALUES (\(runID), \(conversationID), \(messageID), 'running', \(NodeName.understand.rawValue), \(state)::jsonb, \(owner), now() + make_interval(secs => \(lease.seconds)))
+                VALUES (\(runID), \(conversationID), \(messageID), 'running', \(entry.rawValue), \(state)::jsonb, \(owner), now() + make_interval(secs => \(lease.seconds)))
                 """,
                 logger: logger
             )
-            return true
+            return seq
         }
-        return created ? (runID, messageID) : nil
+        guard let seq else { return nil }
+        return (runID, messageID, RecentTurns.Turn(seq: seq, role: "user", text: text, runID: runID.lowercased))
     }
 
     func load(_ id: UUID) async throws -> StoredRun? {
@@ -258,6 +262,7 @@ struct RunStore: Sendable {
             approval: state.approval,
             actionResult: state.actionResult,
             reply: state.reply,
+            degraded: !state.degraded.isEmpty,
             error: error,
             steps: steps,
             createdAt: created,

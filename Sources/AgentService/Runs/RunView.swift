@@ -30,13 +30,15 @@ struct RunView: APIModel {
     let approval: Approval?
     let actionResult: ActionResult?
     let reply: String?
+    /// A step degraded: a dependency was down, or in llm mode the model failed and the rule graph answered.
+    let degraded: Bool
     let error: String?
     let steps: [Step]
     let createdAt: Date
     let updatedAt: Date
 
     enum CodingKeys: String, CodingKey {
-        case id, status, intent, action, approval, reply, error, steps
+        case id, status, intent, action, approval, reply, degraded, error, steps
         case conversationID = "conversation_id"
         case messageID = "message_id"
         case currentNode = "current_node"

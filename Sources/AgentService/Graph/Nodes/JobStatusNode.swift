@@ -1,24 +1,28 @@
 import Foundation
 import ServiceKit
 
-/// Looks up the ingestion job whose id the turn mentions and says where it stands.
+/// Looks up the ingestion job the turn asks about (``RunState/jobID``, else the id the text
+/// names) and says where it stands; in llm mode that answer goes back to the model.
 struct JobStatusNode: GraphNode {
     let name = NodeName.jobStatus
 
     func run(_ state: inout RunState, _ context: NodeContext) async throws -> NodeOutcome {
-        guard let id = Self.jobID(in: state.text) else {
+        var outcome = NodeOutcome.next(.respond)
+        if let id = state.jobID ?? Self.jobID(in: state.text) {
+            do {
+                state.reply = try await context.clients.ingestion.job(id).map(ReplyTemplates.job) ?? ReplyTemplates.jobNotFound(id)
+            } catch let error as ProviderCallError {
+                let reason = "ingestion: \(error)"
+                state.degraded.append(reason)
+                state.reply = ReplyTemplates.jobsUnavailable(error.description)
+                outcome = .degraded(reason, next: .respond)
+            }
+        } else {
             state.reply = ReplyTemplates.jobIDMissing
-            return .next(.respond)
         }
-        do {
-            state.reply = try await context.clients.ingestion.job(id).map(ReplyTemplates.job) ?? ReplyTemplates.jobNotFound(id)
-            return .next(.respond)
-        } catch let error as ProviderCallError {
-            let reason = "ingestion: \(error)"
-            state.degraded.append(reason)
-            state.reply = ReplyTemplates.jobsUnavailable(error.description)
-            return .degraded(reason, next: .respond)
-        }
+        guard state.plan != nil, let reply = state.reply else { return outcome }
+        state.plan?.answer(reply)
+        return NodeOutcome(transition: .next(.plan), degraded: outcome.degraded)
     }
 
     /// The first UUID in the text, lower-cased.
